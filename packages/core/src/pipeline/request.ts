@@ -1,0 +1,27 @@
+import type { HeaderLookup } from '../context/guard-context.js';
+
+/** The request body as the adapter has it. */
+export type RequestBody =
+  /** No body (GET, HEAD, or an empty body). */
+  | { readonly kind: 'none' }
+  /** Unread raw bytes; the core reads them with its byte cap. */
+  | { readonly kind: 'stream'; readonly stream: AsyncIterable<Uint8Array> }
+  /** The framework already read the raw bytes. */
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  /** The framework already parsed JSON (e.g. `express.json()` ran first). */
+  | { readonly kind: 'parsed'; readonly value: unknown };
+
+/** Framework-neutral view of an incoming request, built by an adapter. */
+export interface GuardRequest {
+  readonly method: string;
+  /** Request target as received: path and query. */
+  readonly url: string;
+  readonly header: HeaderLookup;
+  /** The framework's trusted client address (Express `req.ip`, Fastify `request.ip`). */
+  readonly clientIp: string | undefined;
+  /** The socket's peer address, used with `trustedProxies`. */
+  readonly remoteAddress: string | undefined;
+  readonly body: RequestBody;
+  /** Aborts when the client disconnects. */
+  readonly signal?: AbortSignal;
+}
