@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['dev-source'] } },
   test: {
     pool: 'forks',
+    // The preset audits to stdout by default; test runs opt in with an explicit audit destination.
+    env: { LLMGUARD_AUDIT: 'off' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     projects: [

@@ -13,9 +13,38 @@ interface CommandEntry {
  */
 const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   // --- injection ---
+  scan: { load: () => import('./commands/scan.js'), help: 'Score text or JSONL for prompt injection' },
+  eval: {
+    load: () => import('./commands/eval.js'),
+    help: 'Evaluate detectors on labelled JSONL (injection; --pii, --secrets)',
+  },
   // --- pii and secrets ---
   // --- identity ---
+  'keys create': {
+    load: () => import('./commands/keys.js').then((m) => ({ run: m.runCreate })),
+    help: 'Create an API key (printed once; the key file keeps its hash)',
+  },
+  'keys list': {
+    load: () => import('./commands/keys.js').then((m) => ({ run: m.runList })),
+    help: 'List API key records (no keys, no hashes)',
+  },
+  'keys revoke': {
+    load: () => import('./commands/keys.js').then((m) => ({ run: m.runRevoke })),
+    help: 'Revoke an API key by id',
+  },
   // --- audit ---
+  'audit verify': {
+    load: () => import('./commands/audit-verify.js'),
+    help: 'Verify the keyed hash chain of audit files',
+  },
+  'audit export': {
+    load: () => import('./commands/audit-export.js'),
+    help: 'Export every audit record of one pseudonymous subject',
+  },
+  'verify-model': {
+    load: () => import('./commands/verify-model.js'),
+    help: 'Check a model file against a SHA-256 digest or a detached signature',
+  },
 };
 
 const USAGE = (): string =>

@@ -31,7 +31,10 @@ export function parseJsonBody(bytes: Uint8Array, limits: BodyLimits): unknown {
     value = JSON.parse(text);
   } catch (error) {
     // The parser's message quotes the input; keep it only as `cause`.
-    throw new LlmGuardError('ERR_LLMGUARD_INVALID_JSON', { detail: 'The body is not valid JSON.', cause: error });
+    throw new LlmGuardError('ERR_LLMGUARD_INVALID_JSON', {
+      detail: 'The body is not valid JSON.',
+      cause: error,
+    });
   }
   inspectParsedBody(value, limits);
   return value;

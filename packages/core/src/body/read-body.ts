@@ -23,35 +23,38 @@ export async function readBody(
       detail: `The body exceeds ${maxBytes} bytes.`,
       headers: { connection: 'close' },
     });
-  const declared = options.contentLength === undefined ? undefined : Number(options.contentLength);
-  if (declared !== undefined && (!Number.isSafeInteger(declared) || declared < 0)) {
-    throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', { detail: 'Content-Length is not a valid length.' });
-  }
+  const declared = parseContentLength(options.contentLength);
   if (declared !== undefined && declared > maxBytes) throw tooLarge();
 
   const chunks: Uint8Array[] = [];
   let total = 0;
   const iterator = stream[Symbol.asyncIterator]();
+  const aborted = abortPromise(options.signal);
   try {
     for (;;) {
-      if (options.signal?.aborted) {
-        throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', { detail: 'The client aborted the request.' });
-      }
-      const next = await iterator.next();
+      // Race each read against the client going away, so a stalled source cannot hold the request.
+      const next =
+        aborted === undefined
+          ? await iterator.next()
+          : await Promise.race([iterator.next(), aborted.promise]);
       if (next.done) break;
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      const chunk: Uint8Array = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       total += chunk.byteLength;
       if (total > maxBytes) throw tooLarge();
       chunks.push(chunk);
     }
   } catch (error) {
     // Stop the source so nothing more is buffered; Node streams destroy themselves on return().
-    await iterator.return?.().catch(() => {});
+    void Promise.resolve()
+      .then(() => iterator.return?.())
+      .catch(() => {});
     if (error instanceof LlmGuardError) throw error;
     throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
       detail: 'The request body could not be read.',
       cause: error,
     });
+  } finally {
+    aborted?.dispose();
   }
   if (declared !== undefined && total !== declared) {
     // A body shorter than declared means the connection ended early; a framing error either way.
@@ -60,4 +63,41 @@ export async function readBody(
     });
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+/**
+ * RFC 9110 §8.6: Content-Length is one or more digits. Anything else (signs, exponents, hex,
+ * several values) is a framing error, refused instead of guessed.
+ */
+function parseContentLength(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  let valid = trimmed.length > 0 && trimmed.length <= 16;
+  for (let i = 0; valid && i < trimmed.length; i++) {
+    const c = trimmed.charCodeAt(i);
+    valid = c >= 48 && c <= 57;
+  }
+  if (!valid) {
+    throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
+      detail: 'Content-Length is not a valid length.',
+    });
+  }
+  return Number(trimmed);
+}
+
+function abortPromise(
+  signal: AbortSignal | undefined,
+): { readonly promise: Promise<never>; dispose(): void } | undefined {
+  if (signal === undefined) return undefined;
+  const abortedError = (): LlmGuardError =>
+    new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', { detail: 'The client aborted the request.' });
+  if (signal.aborted) return { promise: Promise.reject(abortedError()), dispose() {} };
+  let onAbort: () => void = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    onAbort = () => reject(abortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  // Never left unhandled: the race observes it, and dispose() detaches it when reading is done.
+  promise.catch(() => {});
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

@@ -96,5 +96,8 @@ export function isLlmGuardError(value: unknown): value is LlmGuardError {
  */
 export function toLlmGuardError(value: unknown): LlmGuardError {
   if (isLlmGuardError(value)) return value;
-  return new LlmGuardError('ERR_LLMGUARD_INTERNAL', { detail: 'The guard failed unexpectedly.', cause: value });
+  return new LlmGuardError('ERR_LLMGUARD_INTERNAL', {
+    detail: 'The guard failed unexpectedly.',
+    cause: value,
+  });
 }

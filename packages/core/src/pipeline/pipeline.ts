@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { readBody } from '../body/read-body.js';
 import { type BodyLimits, inspectParsedBody, parseJsonBody } from '../body/parse-json.js';
+import { readBody } from '../body/read-body.js';
 import type { GuardDecision, GuardOutcomeKind } from '../context/findings.js';
 import type { GuardContext } from '../context/guard-context.js';
 import { normalizePath } from '../context/normalize-path.js';
@@ -60,9 +60,7 @@ export interface GuardPipeline {
   handle(request: GuardRequest): Promise<GuardResult>;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const JSON_MEDIA_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
-const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const MAX_REQUEST_ID_LENGTH = 128;
 
 /**
  * Compiles guards into the fixed request path: headers steps (identity, limits) → body read and
@@ -166,7 +164,9 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
         get body() {
           return ctx.body;
         },
-        bodyModified: ctx.prompt?.modified ?? false,
+        get bodyModified() {
+          return ctx.prompt?.modified ?? false;
+        },
         headers: { ...ctx.responseHeaders, 'x-request-id': ctx.requestId },
         startResponse(start: ResponseStart): ResponseBodyTransformer | null {
           const hooks: ResponseHooks[] = [];
@@ -186,9 +186,10 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
 
 function createContext(request: GuardRequest, clientIp: string | undefined): GuardContext {
   const supplied = request.header('x-request-id');
-  const requestId = supplied !== undefined && REQUEST_ID.test(supplied) ? supplied : randomUUID();
+  const requestId = supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
   const state = new Map<symbol, unknown>();
   const method = request.method.toUpperCase();
+  let fallbackSignal: AbortSignal | undefined;
   return {
     requestId,
     method,
@@ -197,7 +198,11 @@ function createContext(request: GuardRequest, clientIp: string | undefined): Gua
     header: request.header,
     clientIp,
     startedAt: performance.now(),
-    signal: request.signal ?? new AbortController().signal,
+    // Created on first use: an AbortController costs more than the rest of the context together.
+    get signal(): AbortSignal {
+      fallbackSignal ??= request.signal ?? new AbortController().signal;
+      return fallbackSignal;
+    },
     principal: undefined,
     policy: undefined,
     body: undefined,
@@ -239,15 +244,18 @@ async function readRequestBody(
   const length = ctx.header('content-length');
   const chunked = ctx.header('transfer-encoding') !== undefined;
   // RFC 9112 §6.3: without Transfer-Encoding or Content-Length a request has no body.
-  if (body.kind === 'stream' && !chunked && (length === undefined || length === '0')) return undefined;
-  if (BODYLESS_METHODS.has(ctx.method) && body.kind === 'bytes' && body.bytes.byteLength === 0) return undefined;
-  const contentType = ctx.header('content-type');
-  if (contentType === undefined || !JSON_MEDIA_TYPE.test(contentType)) {
-    throw new LlmGuardError('ERR_LLMGUARD_UNSUPPORTED_MEDIA_TYPE', {
-      detail: 'Send the request body as application/json.',
-      headers: { 'accept-post': 'application/json' },
-    });
+  if (
+    body.kind === 'stream' &&
+    body.present !== true &&
+    !chunked &&
+    (length === undefined || length.trim() === '0')
+  ) {
+    return undefined;
   }
+  if (body.kind === 'bytes' && body.bytes.byteLength === 0) return undefined;
+  const contentType = ctx.header('content-type');
+  // A declared non-JSON type is refused before reading a byte; an undeclared one only if a body arrives.
+  if (contentType !== undefined && !isJsonMediaType(contentType)) throw unsupportedMediaType();
   const bytes =
     body.kind === 'bytes'
       ? body.bytes
@@ -258,5 +266,48 @@ async function readRequestBody(
     });
   }
   if (bytes.byteLength === 0) return undefined;
+  if (contentType === undefined) throw unsupportedMediaType();
   return parseJsonBody(bytes, limits);
+}
+
+function unsupportedMediaType(): LlmGuardError {
+  return new LlmGuardError('ERR_LLMGUARD_UNSUPPORTED_MEDIA_TYPE', {
+    detail: 'Send the request body as application/json.',
+    headers: { 'accept-post': 'application/json' },
+  });
+}
+
+/**
+ * `application/json` or any `application/*+json` (RFC 6839 §3.1), parameters ignored. Plain string
+ * operations on the header, no regular expression.
+ *
+ * @example
+ * isJsonMediaType('application/vnd.api+json; charset=utf-8'); // true
+ */
+export function isJsonMediaType(contentType: string): boolean {
+  const semicolon = contentType.indexOf(';');
+  const essence = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  if (essence === 'application/json') return true;
+  if (!essence.startsWith('application/') || !essence.endsWith('+json')) return false;
+  const suffixStart = essence.length - '+json'.length;
+  return (
+    suffixStart > 'application/'.length && !essence.slice('application/'.length, suffixStart).includes('/')
+  );
+}
+
+/** 1–128 characters from `A–Z a–z 0–9 . _ : -`: safe to echo in a header and to log. */
+function isWellFormedRequestId(value: string): boolean {
+  if (value.length === 0 || value.length > MAX_REQUEST_ID_LENGTH) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const ok =
+      (c >= 48 && c <= 58) /* 0-9 : */ ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 45 /* - */ ||
+      c === 46 /* . */ ||
+      c === 95; /* _ */
+    if (!ok) return false;
+  }
+  return true;
 }

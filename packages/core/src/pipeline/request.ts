@@ -5,7 +5,15 @@ export type RequestBody =
   /** No body (GET, HEAD, or an empty body). */
   | { readonly kind: 'none' }
   /** Unread raw bytes; the core reads them with its byte cap. */
-  | { readonly kind: 'stream'; readonly stream: AsyncIterable<Uint8Array> }
+  | {
+      readonly kind: 'stream';
+      readonly stream: AsyncIterable<Uint8Array>;
+      /**
+       * The runtime knows a body is present whatever the framing headers say (a Web `Request`
+       * whose `body` is not null, e.g. one built in-process). Default false: RFC 9112 §6.3 decides.
+       */
+      readonly present?: boolean;
+    }
   /** The framework already read the raw bytes. */
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
   /** The framework already parsed JSON (e.g. `express.json()` ran first). */

@@ -1,4 +1,12 @@
-import type { BodyPath, ExtractedPrompt, PromptExtractor, PromptFormat, PromptRole, PromptSegment, PromptView } from './types.js';
+import type {
+  BodyPath,
+  ExtractedPrompt,
+  PromptExtractor,
+  PromptFormat,
+  PromptRole,
+  PromptSegment,
+  PromptView,
+} from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,7 +70,11 @@ export function extractBuiltIn(body: unknown): ExtractedPrompt | undefined {
   for (const key of ['prompt', 'input'] as const) {
     const value = body[key];
     if (typeof value === 'string') {
-      return { format: 'generic', segments: [{ role: 'user', text: value, path: [key], turn: 0 }], ...common };
+      return {
+        format: 'generic',
+        segments: [{ role: 'user', text: value, path: [key], turn: 0 }],
+        ...common,
+      };
     }
     if (Array.isArray(value) && value.every((v) => typeof v === 'string')) {
       const segments = (value as string[]).map((text, turn) => ({
@@ -86,7 +98,10 @@ function looksAnthropic(body: Json): boolean {
     if (message.role === 'system' || message.role === 'developer' || message.role === 'tool') return false;
     if (Array.isArray(message.content)) {
       for (const block of message.content) {
-        if (isObject(block) && (block.type === 'tool_result' || block.type === 'tool_use' || block.type === 'document')) {
+        if (
+          isObject(block) &&
+          (block.type === 'tool_result' || block.type === 'tool_use' || block.type === 'document')
+        ) {
           return true;
         }
       }
@@ -112,7 +127,13 @@ function mapRole(role: unknown): PromptRole {
 }
 
 /** Content as a string, or an array of parts / blocks (text, tool results, text documents). */
-function collectContent(out: PromptSegment[], content: unknown, path: BodyPath, role: PromptRole, turn: number): void {
+function collectContent(
+  out: PromptSegment[],
+  content: unknown,
+  path: BodyPath,
+  role: PromptRole,
+  turn: number,
+): void {
   if (typeof content === 'string') {
     out.push({ role, text: content, path, turn });
     return;
@@ -169,10 +190,32 @@ class MutablePromptView implements PromptView {
     this.segments[index] = { ...segment, text };
     this.modified = true;
   }
+
+  setValue(path: BodyPath, value: unknown): void {
+    if (path.length === 0) throw new RangeError('Cannot replace the whole body');
+    setAtPath(this.#body, path, value);
+    this.modified = true;
+  }
 }
 
-function setAtPath(root: unknown, path: BodyPath, value: string): void {
-  let node = root as Record<string | number, unknown>;
-  for (let i = 0; i < path.length - 1; i++) node = node[path[i]!] as Record<string | number, unknown>;
-  node[path[path.length - 1]!] = value;
+/**
+ * Writes at a path of own properties only, so a path from a custom extractor can never reach
+ * `Object.prototype` (a `__proto__` or `constructor` step) or write into a missing branch.
+ */
+function setAtPath(root: unknown, path: BodyPath, value: unknown): void {
+  let node: unknown = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i]!;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) throw badPath(path);
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  const last = path[path.length - 1]!;
+  if (node === null || typeof node !== 'object' || last === '__proto__' || last === 'constructor') {
+    throw badPath(path);
+  }
+  (node as Record<string | number, unknown>)[last] = value;
+}
+
+function badPath(path: BodyPath): RangeError {
+  return new RangeError(`No writable location at body path ${path.map(String).join('.')}`);
 }

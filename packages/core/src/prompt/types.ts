@@ -27,6 +27,11 @@ export interface PromptView {
   readonly maxTokens: number | undefined;
   /** Replaces segment `index`'s text in the body and in this view. */
   replaceText(index: number, text: string): void;
+  /**
+   * Writes a non-text value into the body (e.g. a clamped `max_tokens`) and marks it modified.
+   * Missing intermediate objects are not created: the parent at `path` must exist.
+   */
+  setValue(path: BodyPath, value: unknown): void;
   /** Whether any `replaceText` changed the body. */
   readonly modified: boolean;
 }

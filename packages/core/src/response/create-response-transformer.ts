@@ -1,15 +1,511 @@
+import type { TokenUsage } from '../context/findings.js';
 import type { GuardContext } from '../context/guard-context.js';
-import type { ResponseHooks } from '../pipeline/guard.js';
+import { LlmGuardError } from '../errors/llm-guard-error.js';
+import type { ResponseHooks, TextTransform } from '../pipeline/guard.js';
+import { chainTransforms, transformWhole } from './text-chain.js';
 import type { ResponseBodyTransformer, ResponseStart } from './types.js';
+import { readUsage } from './usage.js';
+
+type Json = Record<string, unknown>;
+type Factories = readonly (() => TextTransform)[];
+
+const JSON_TYPE = /^application\/(?:[a-z0-9.+-]+\+)?json\s*(?:;|$)/i;
+const SSE_TYPE = /^text\/event-stream\s*(?:;|$)/i;
+/** Largest JSON answer buffered for rewriting; larger ones fail closed (a 502 problem body). */
+const MAX_JSON_BYTES = 16 * 1024 * 1024;
+/** Largest single SSE event; a longer one is not a provider event and fails closed. */
+const MAX_EVENT_CHARS = 4 * 1024 * 1024;
+
+const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const isObject = (value: unknown): value is Json =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Builds the byte-level transformer for an answer: JSON bodies of the three providers and their SSE
- * streams, with each guard's text transforms chained per choice / content block.
+ * streams, with each guard's text transforms chained per choice / content block, and usage read
+ * for every `onUsage` hook. Returns `null` (pass through untouched) for other content types.
+ *
+ * Failure policy (fail closed): a compressed body (`content-encoding` other than `identity`), an
+ * unparseable JSON body or SSE event, or an oversized body cannot be inspected, so its text is never
+ * released: a JSON body is replaced by a 502 `ERR_LLMGUARD_RESPONSE_UNPARSEABLE` problem, a stream
+ * ends with an `error` event. When no guard rewrites text (usage only), bytes pass through unchanged.
+ *
+ * @example
+ * const transformer = createResponseBodyTransformer(ctx, hooks, { status: 200, header: (n) => headers[n] });
  */
 export function createResponseBodyTransformer(
-  _ctx: GuardContext,
-  _hooks: readonly ResponseHooks[],
-  _start: ResponseStart,
+  ctx: GuardContext,
+  hooks: readonly ResponseHooks[],
+  start: ResponseStart,
 ): ResponseBodyTransformer | null {
-  return null;
+  const factories: Factories = hooks.flatMap((h) => (h.textTransform ? [h.textTransform] : []));
+  const usageHooks = hooks.flatMap((h) => (h.onUsage ? [h.onUsage] : []));
+  if (factories.length === 0 && usageHooks.length === 0) return null;
+  const contentType = start.header('content-type') ?? '';
+  const sse = SSE_TYPE.test(contentType);
+  const json = !sse && JSON_TYPE.test(contentType);
+  if (!sse && !json) return null;
+  const encoding = start.header('content-encoding')?.trim().toLowerCase();
+  const compressed = encoding !== undefined && encoding !== '' && encoding !== 'identity';
+
+  let usage: { inputTokens?: number; outputTokens?: number } = {};
+  let usageSeen = false;
+  const noteUsage = (found: Partial<TokenUsage> | undefined): void => {
+    if (found === undefined) return;
+    usage = { ...usage, ...found };
+    usageSeen = true;
+  };
+  let reported = false;
+  const reportUsage = (): void => {
+    if (reported || !usageSeen) return;
+    reported = true;
+    const final: TokenUsage = { inputTokens: usage.inputTokens ?? 0, outputTokens: usage.outputTokens ?? 0 };
+    ctx.usage = final;
+    for (const hook of usageHooks) {
+      try {
+        hook(final);
+      } catch {
+        // A faulty usage hook must not break the answer.
+      }
+    }
+  };
+
+  if (compressed) {
+    if (factories.length === 0) return null;
+    return sse ? failedStream() : failedJson(ctx);
+  }
+  if (json)
+    return factories.length === 0
+      ? jsonUsageOnly(noteUsage, reportUsage)
+      : jsonRewriter(ctx, factories, noteUsage, reportUsage);
+  return sseTransformer(factories, noteUsage, reportUsage);
+}
+
+function problemBody(ctx: GuardContext, detail: string): Uint8Array {
+  const error = new LlmGuardError('ERR_LLMGUARD_RESPONSE_UNPARSEABLE', { detail });
+  return encoder.encode(JSON.stringify(error.problem({ instance: ctx.path, requestId: ctx.requestId })));
+}
+
+function errorEvent(): Uint8Array {
+  const data = {
+    type: 'error',
+    error: {
+      type: 'llmguard_response_unparseable',
+      code: 'ERR_LLMGUARD_RESPONSE_UNPARSEABLE',
+      message: 'The upstream stream could not be inspected and was stopped.',
+    },
+  };
+  return encoder.encode(`event: error\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function failedStream(): ResponseBodyTransformer {
+  let sent = false;
+  return {
+    write: () => {
+      if (sent) return EMPTY;
+      sent = true;
+      return errorEvent();
+    },
+    end: () => {
+      if (sent) return EMPTY;
+      sent = true;
+      return errorEvent();
+    },
+  };
+}
+
+function failedJson(ctx: GuardContext): ResponseBodyTransformer {
+  return {
+    write: () => EMPTY,
+    end: () => problemBody(ctx, 'The upstream answer is compressed and cannot be inspected.'),
+  };
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+function jsonUsageOnly(
+  noteUsage: (u: Partial<TokenUsage> | undefined) => void,
+  reportUsage: () => void,
+): ResponseBodyTransformer {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  return {
+    write(chunk) {
+      if (total + chunk.byteLength <= MAX_JSON_BYTES) {
+        chunks.push(chunk.slice());
+        total += chunk.byteLength;
+      }
+      return chunk;
+    },
+    end() {
+      try {
+        const body: unknown = JSON.parse(new TextDecoder().decode(concat(chunks, total)));
+        if (isObject(body)) noteUsage(readUsage(body.usage));
+      } catch {
+        // Usage is best effort when nothing is rewritten; the bytes already went out unchanged.
+      }
+      reportUsage();
+      return EMPTY;
+    },
+  };
+}
+
+function jsonRewriter(
+  ctx: GuardContext,
+  factories: Factories,
+  noteUsage: (u: Partial<TokenUsage> | undefined) => void,
+  reportUsage: () => void,
+): ResponseBodyTransformer {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let overflow = false;
+  return {
+    write(chunk) {
+      if (total + chunk.byteLength > MAX_JSON_BYTES) overflow = true;
+      else {
+        chunks.push(chunk.slice());
+        total += chunk.byteLength;
+      }
+      return EMPTY;
+    },
+    end() {
+      if (overflow) return problemBody(ctx, 'The upstream answer is too large to inspect.');
+      let body: unknown;
+      try {
+        body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(concat(chunks, total)));
+      } catch {
+        if (total === 0) return EMPTY;
+        return problemBody(ctx, 'The upstream answer is not valid JSON.');
+      }
+      if (isObject(body)) {
+        rewriteJsonAnswer(body, factories);
+        noteUsage(readUsage(body.usage));
+      }
+      reportUsage();
+      return encoder.encode(JSON.stringify(body));
+    },
+  };
+}
+
+/** Rewrites the text fields of a non-streamed answer in place (all three providers). */
+function rewriteJsonAnswer(body: Json, factories: Factories): void {
+  if (Array.isArray(body.choices)) {
+    for (const choice of body.choices) {
+      if (isObject(choice) && isObject(choice.message) && typeof choice.message.content === 'string') {
+        choice.message.content = transformWhole(factories, choice.message.content);
+      }
+    }
+  }
+  if (Array.isArray(body.output)) {
+    for (const item of body.output) {
+      if (!isObject(item) || !Array.isArray(item.content)) continue;
+      for (const part of item.content) {
+        if (isObject(part) && typeof part.text === 'string') part.text = transformWhole(factories, part.text);
+      }
+    }
+  }
+  if (Array.isArray(body.content)) {
+    for (const block of body.content) {
+      if (isObject(block) && block.type === 'text' && typeof block.text === 'string') {
+        block.text = transformWhole(factories, block.text);
+      }
+    }
+  }
+}
+
+interface SseEvent {
+  /** Lines other than `data:` (event, id, retry, comments), kept as they were. */
+  readonly fields: string[];
+  readonly data: string[];
+}
+
+/**
+ * SSE rewriter: a streaming UTF-8 decoder and a line splitter (lines and characters may be cut
+ * anywhere between chunks), then each complete event is parsed, its text fields run through the
+ * per-stream transform chain, and re-serialized at once, so the first byte is not delayed.
+ */
+function sseTransformer(
+  factories: Factories,
+  noteUsage: (u: Partial<TokenUsage> | undefined) => void,
+  reportUsage: () => void,
+): ResponseBodyTransformer {
+  const usageOnly = factories.length === 0;
+  const decoder = new TextDecoder('utf-8');
+  const streams = new Map<string, { chain: TextTransform; emitted: string }>();
+  let pending = '';
+  let event: SseEvent = { fields: [], data: [] };
+  let failed = false;
+  let lastChat: Json | undefined;
+  let lastResponses: Json | undefined;
+  let anthropicSeen = false;
+
+  const stream = (key: string): { chain: TextTransform; emitted: string } => {
+    let s = streams.get(key);
+    if (s === undefined) {
+      s = { chain: chainTransforms(factories), emitted: '' };
+      streams.set(key, s);
+    }
+    return s;
+  };
+  const push = (key: string, text: string): string => {
+    const s = stream(key);
+    const out = s.chain.push(text);
+    s.emitted += out;
+    return out;
+  };
+  const flush = (key: string): string => {
+    const s = streams.get(key);
+    if (s === undefined) return '';
+    streams.delete(key);
+    const out = s.chain.flush();
+    s.emitted += out;
+    finished.set(key, s.emitted);
+    return out;
+  };
+  const finished = new Map<string, string>();
+  const emittedText = (key: string): string | undefined => finished.get(key) ?? streams.get(key)?.emitted;
+
+  const serialize = (e: SseEvent, data: string | undefined): string => {
+    let out = '';
+    for (const f of e.fields) out += `${f}\n`;
+    if (data !== undefined) out += `data: ${data}\n`;
+    return `${out}\n`;
+  };
+  const dataEvent = (name: string | undefined, data: Json): string =>
+    `${name === undefined ? '' : `event: ${name}\n`}data: ${JSON.stringify(data)}\n\n`;
+
+  /** Held text of every open stream, as events of the dialect seen, before the stream's end. */
+  const flushAll = (): string => {
+    let out = '';
+    for (const key of [...streams.keys()]) {
+      const text = flush(key);
+      if (text.length === 0) continue;
+      out += syntheticDelta(key, text);
+    }
+    return out;
+  };
+  const syntheticDelta = (key: string, text: string): string => {
+    const [kind, a, b] = key.split(':');
+    if (kind === 'c') {
+      const base = lastChat ?? { object: 'chat.completion.chunk' };
+      return dataEvent(undefined, {
+        ...base,
+        choices: [{ index: Number(a), delta: { content: text }, finish_reason: null }],
+      });
+    }
+    if (kind === 'r') {
+      return dataEvent('response.output_text.delta', {
+        type: 'response.output_text.delta',
+        ...(lastResponses?.item_id === undefined ? {} : { item_id: lastResponses.item_id }),
+        output_index: Number(a),
+        content_index: Number(b),
+        delta: text,
+      });
+    }
+    return dataEvent('content_block_delta', {
+      type: 'content_block_delta',
+      index: Number(a),
+      delta: { type: 'text_delta', text },
+    });
+  };
+
+  /** Handles one complete event; returns the bytes to send for it. */
+  const handle = (e: SseEvent): string => {
+    if (e.data.length === 0) return usageOnly ? '' : serialize(e, undefined);
+    const raw = e.data.join('\n');
+    if (raw.trim() === '[DONE]') {
+      if (usageOnly) return '';
+      return flushAll() + serialize(e, raw);
+    }
+    if (usageOnly && !raw.includes('"usage"')) return '';
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch {
+      if (usageOnly) return '';
+      failed = true;
+      return '';
+    }
+    if (!isObject(data)) {
+      if (usageOnly) return '';
+      failed = true;
+      return '';
+    }
+    const prefix = usageOnly ? '' : rewriteEvent(data);
+    if (usageOnly) return '';
+    return prefix + serialize(e, JSON.stringify(data));
+  };
+
+  /** Rewrites an event's text in place; returns events to send before it (held text released). */
+  const rewriteEvent = (data: Json): string => {
+    if (Array.isArray(data.choices)) {
+      lastChat = { ...data, choices: undefined, usage: undefined };
+      delete lastChat.choices;
+      delete lastChat.usage;
+      noteUsage(readUsage(data.usage));
+      for (const choice of data.choices) {
+        if (!isObject(choice)) continue;
+        const key = `c:${typeof choice.index === 'number' ? choice.index : 0}`;
+        const delta = isObject(choice.delta) ? choice.delta : undefined;
+        let text = delta !== undefined && typeof delta.content === 'string' ? push(key, delta.content) : '';
+        if (choice.finish_reason !== null && choice.finish_reason !== undefined) text += flush(key);
+        if (delta !== undefined && (typeof delta.content === 'string' || text.length > 0))
+          delta.content = text;
+        else if (text.length > 0) choice.delta = { content: text };
+      }
+      return '';
+    }
+    const type = data.type;
+    if (typeof type !== 'string') return '';
+    if (type.startsWith('response.')) return rewriteResponsesEvent(type, data);
+    return rewriteAnthropicEvent(type, data);
+  };
+
+  const rewriteResponsesEvent = (type: string, data: Json): string => {
+    const key = `r:${String(data.output_index ?? 0)}:${String(data.content_index ?? 0)}`;
+    if (type === 'response.output_text.delta' && typeof data.delta === 'string') {
+      lastResponses = data;
+      data.delta = push(key, data.delta);
+      return '';
+    }
+    if (type === 'response.output_text.done') {
+      const held = flush(key);
+      const full = emittedText(key);
+      if (typeof data.text === 'string') data.text = full ?? transformWhole(factories, data.text);
+      return held.length > 0 ? syntheticDelta(key, held) : '';
+    }
+    if (type === 'response.content_part.done' && isObject(data.part) && typeof data.part.text === 'string') {
+      const held = flush(key);
+      data.part.text = emittedText(key) ?? transformWhole(factories, data.part.text);
+      return held.length > 0 ? syntheticDelta(key, held) : '';
+    }
+    if (type === 'response.output_item.done' && isObject(data.item)) {
+      const held = flushAll();
+      rewriteResponseItem(data.item, Number(data.output_index ?? 0));
+      return held;
+    }
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      const held = flushAll();
+      const response = isObject(data.response) ? data.response : undefined;
+      if (response !== undefined) {
+        noteUsage(readUsage(response.usage));
+        if (Array.isArray(response.output)) {
+          response.output.forEach((item, i) => {
+            if (isObject(item)) rewriteResponseItem(item, i);
+          });
+        }
+      }
+      return held;
+    }
+    return '';
+  };
+
+  const rewriteResponseItem = (item: Json, outputIndex: number): void => {
+    if (!Array.isArray(item.content)) return;
+    item.content.forEach((part, contentIndex) => {
+      if (!isObject(part) || typeof part.text !== 'string') return;
+      part.text = emittedText(`r:${outputIndex}:${contentIndex}`) ?? transformWhole(factories, part.text);
+    });
+  };
+
+  const rewriteAnthropicEvent = (type: string, data: Json): string => {
+    if (type === 'message_start' && isObject(data.message)) {
+      anthropicSeen = true;
+      noteUsage(readUsage(data.message.usage));
+      return '';
+    }
+    if (type === 'message_delta') {
+      noteUsage(readUsage(data.usage));
+      return flushAll();
+    }
+    const key = `a:${String(data.index ?? 0)}`;
+    if (
+      type === 'content_block_start' &&
+      isObject(data.content_block) &&
+      typeof data.content_block.text === 'string'
+    ) {
+      data.content_block.text = push(key, data.content_block.text);
+      return '';
+    }
+    if (type === 'content_block_delta' && isObject(data.delta) && typeof data.delta.text === 'string') {
+      data.delta.text = push(key, data.delta.text);
+      return '';
+    }
+    if (type === 'content_block_stop') {
+      const held = flush(key);
+      return held.length > 0 ? syntheticDelta(key, held) : '';
+    }
+    if (type === 'message_stop') return flushAll();
+    return '';
+  };
+
+  /** Splits decoded text into lines; complete events are handled as soon as their blank line arrives. */
+  const feed = (text: string): string => {
+    pending += text;
+    let out = '';
+    let at = 0;
+    for (;;) {
+      const nl = pending.indexOf('\n', at);
+      if (nl < 0) break;
+      let line = pending.slice(at, nl);
+      at = nl + 1;
+      if (line.endsWith('\r')) line = line.slice(0, -1);
+      if (line === '') {
+        if (event.data.length > 0 || event.fields.length > 0) out += handle(event);
+        event = { fields: [], data: [] };
+        if (failed) return out;
+        continue;
+      }
+      if (line.startsWith('data:')) event.data.push(line.slice(line[5] === ' ' ? 6 : 5));
+      else event.fields.push(line);
+    }
+    pending = pending.slice(at);
+    if (pending.length > MAX_EVENT_CHARS) failed = true;
+    return out;
+  };
+
+  let stopped = false;
+  const finishFailed = (out: string): Uint8Array => {
+    stopped = true;
+    return encoder.encode(out + errorEvent2());
+  };
+  const errorEvent2 = (): string => new TextDecoder().decode(errorEvent());
+
+  return {
+    write(chunk) {
+      if (usageOnly) {
+        feed(decoder.decode(chunk, { stream: true }));
+        return chunk;
+      }
+      if (stopped) return EMPTY;
+      const out = feed(decoder.decode(chunk, { stream: true }));
+      if (failed) return finishFailed(out);
+      return out.length === 0 ? EMPTY : encoder.encode(out);
+    },
+    end() {
+      if (usageOnly) {
+        feed(`${decoder.decode()}\n\n`);
+        reportUsage();
+        return EMPTY;
+      }
+      if (stopped) return EMPTY;
+      let out = feed(decoder.decode());
+      if (!failed && (event.data.length > 0 || event.fields.length > 0 || pending.length > 0))
+        out += feed('\n\n');
+      if (failed) return finishFailed(out);
+      out += flushAll();
+      reportUsage();
+      void anthropicSeen;
+      return out.length === 0 ? EMPTY : encoder.encode(out);
+    },
+  };
 }

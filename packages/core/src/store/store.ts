@@ -32,6 +32,12 @@ export interface Store {
    */
   decayAdd(key: string, amount: number, halfLifeMs: number, ttlMs: number): Promise<number>;
 
+  /**
+   * Optional synchronous form of `consume` for stores that decide in process (the memory store).
+   * Callers on the hot path use it when present to avoid a promise per decision.
+   */
+  consumeSync?(key: string, request: ConsumeRequest): ConsumeResult;
+
   /** Plain records (key records, vault entries). */
   get(key: string): Promise<string | undefined>;
   set(key: string, value: string, ttlMs?: number): Promise<void>;
@@ -47,6 +53,11 @@ export interface ConsumeRequest {
   readonly windowMs: number;
   /** Units this call uses; default 1. */
   readonly cost?: number;
+  /**
+   * Count the units even when they do not fit (`allowed` still says whether they did). Used to
+   * reconcile an estimate with the actual usage after the fact; default false.
+   */
+  readonly force?: boolean;
 }
 
 export interface ConsumeResult {

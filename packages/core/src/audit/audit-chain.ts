@@ -1,0 +1,85 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from './canonical-json.js';
+
+/** `prev` of the first record of a chain: 64 zeros. */
+export const CHAIN_GENESIS = '0'.repeat(64);
+
+/** Version of the record layout; written as `v`. */
+export const AUDIT_RECORD_VERSION = 1;
+
+/** Values an audit record may hold: JSON without `undefined` surprises. */
+export type AuditValue = string | number | boolean | null | readonly AuditValue[] | AuditFields;
+export interface AuditFields {
+  readonly [key: string]: AuditValue | undefined;
+}
+
+/**
+ * One sealed record. `mac` = HMAC-SHA256(chain key, canonical JSON of every other member), and the
+ * members include `prev` (the previous record's `mac`), so editing, removing, reordering or
+ * inserting any record breaks every MAC after it.
+ */
+export interface SealedAuditRecord extends AuditFields {
+  readonly v: number;
+  readonly seq: number;
+  readonly prev: string;
+  readonly kid: string;
+  readonly ts: string;
+  readonly type: string;
+  readonly mac: string;
+}
+
+/** The MAC of a record (every member except `mac`). */
+export function recordMac(chainKey: Uint8Array, record: AuditFields): string {
+  const { mac: _mac, ...content } = record;
+  return createHmac('sha256', chainKey).update(canonicalJson(content)).digest('hex');
+}
+
+/** Constant-time comparison of two hex MACs. */
+export function macEquals(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/** Where a chain continues from. */
+export interface ChainHead {
+  readonly seq: number;
+  readonly mac: string;
+}
+
+/**
+ * Seals records in order: assigns `seq`, links `prev`, computes `mac`. Synchronous, so the order
+ * of sealing is the order of writing.
+ *
+ * @example
+ * const chain = createAuditChain(keys.chainKey, keys.keyId);
+ * const record = chain.seal('request', { requestId: 'r1' });
+ */
+export interface AuditChain {
+  seal(type: string, fields: AuditFields, now?: Date): SealedAuditRecord;
+  head(): ChainHead;
+}
+
+export function createAuditChain(chainKey: Uint8Array, keyId: string, from?: ChainHead): AuditChain {
+  let seq = from?.seq ?? 0;
+  let prev = from?.mac ?? CHAIN_GENESIS;
+  return {
+    seal(type: string, fields: AuditFields, now: Date = new Date()): SealedAuditRecord {
+      const content: AuditFields = {
+        ...fields,
+        v: AUDIT_RECORD_VERSION,
+        seq: seq + 1,
+        prev,
+        kid: keyId,
+        ts: now.toISOString(),
+        type,
+      };
+      const mac = recordMac(chainKey, content);
+      seq += 1;
+      prev = mac;
+      return { ...content, mac } as SealedAuditRecord;
+    },
+    head(): ChainHead {
+      return { seq, mac: prev };
+    },
+  };
+}

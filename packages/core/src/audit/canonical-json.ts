@@ -1,0 +1,46 @@
+/**
+ * Canonical JSON of an audit record, the exact bytes its MAC covers: object keys sorted by UTF-16
+ * code unit order (the default `Array.prototype.sort`), no whitespace, strings and numbers as
+ * `JSON.stringify` writes them, `undefined` members left out, non-finite numbers as `null`.
+ * Parsing a written line and canonicalizing it again gives the same text, so a verifier needs
+ * nothing but the line and the key.
+ *
+ * @example
+ * canonicalJson({ b: 1, a: [true, 'x'] }); // '{"a":[true,"x"],"b":1}'
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) {
+          if (i > 0) out += ',';
+          out += canonicalJson(value[i]);
+        }
+        return out + ']';
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      let first = true;
+      for (const key of keys) {
+        const member = record[key];
+        if (member === undefined) continue;
+        if (!first) out += ',';
+        first = false;
+        out += JSON.stringify(key) + ':' + canonicalJson(member);
+      }
+      return out + '}';
+    }
+    default:
+      // Functions, symbols and bigints never belong in an audit record.
+      return 'null';
+  }
+}

@@ -1,0 +1,344 @@
+import RE2 from 're2';
+import type { InjectionRule } from './types.js';
+
+// Building blocks. Patterns run on normalized lower-case text; fillers are bounded so every
+// pattern stays small for RE2's DFA and linear on any input.
+const W = String.raw`(?:[a-z'’-]+\s+)`; // one filler word
+const AI = String.raw`(?:ai|a\.i\.|assistant|chat\s?bot|language\s+model|llm|gpt|chatgpt|claude|gemini|copilot|bot|model)`;
+const PRIOR = String.raw`(?:previous|prior|preceding|above|earlier|former|original|initial|foregoing|old|first|existing|system|developer|safety)`;
+const ORDERS = String.raw`(?:instructions?|directives?|prompts?|rules|guidelines|commands?|orders|programming|constraints|restrictions|guardrails|policies|polic(?:y)|context|messages?|conversation|training|guidance|limitations)`;
+const DROP = String.raw`(?:ignore|ignoring|disregard|disregarding|forget|forgetting|skip|bypass|drop|abandon|discard|neglect|overlook|set\s+aside|throw\s+out|pay\s+no\s+attention\s+to|do\s+not\s+follow|don'?t\s+follow|stop\s+following)`;
+const SAY = String.raw`(?:reveal|show|print|display|output|repeat|recite|tell|give|share|disclose|leak|dump|spell\s+out|write\s+out|write\s+down|list|paste|echo|provide|return|translate|summari[sz]e|encode|copy|reproduce|type\s+out|read\s+back)`;
+const FILLER_SAFE = String.raw`(?:(?:me|us|your|the|this|that|entire|full|whole|complete|exact|original|initial|hidden|secret|above|all|of|back|verbatim|text|content|contents|words|first|real|actual|current|prior|previous|internal|confidential|private)\s+)`;
+
+const QUOTES = new Set(['"', "'", '“', '”', '‘', '’', '`', '«', '»']);
+// Words that show a phrase is being talked about rather than used ("what does the phrase … mean").
+const MENTION = new RE2(
+  String.raw`\b(?:phrase|string|example|examples|detect|detects|detection|filter|filters|regex|classifier|injection|injections|attack|attacks|mean|means|meaning|called|known\s+as|such\s+as|like)\b`,
+);
+
+/**
+ * Discards a match that sits inside quotes in a text that talks *about* the phrase, e.g.
+ * "How should a filter handle the phrase 'ignore all previous instructions'?". An attacker who
+ * quotes the payload still faces the model and the other rules.
+ */
+function notQuotedMention(match: string, text: string, index: number): boolean {
+  let before = index - 1;
+  while (before >= 0 && text[before] === ' ') before--;
+  let after = index + match.length;
+  while (after < text.length && (text[after] === ' ' || text[after] === '.' || text[after] === ',')) after++;
+  const quoted = before >= 0 && QUOTES.has(text[before]!) && after < text.length && QUOTES.has(text[after]!);
+  // Only a bounded neighbourhood of the match is read.
+  return !(quoted && MENTION.test(text.slice(Math.max(0, index - 200), index + match.length + 200)));
+}
+
+/**
+ * The built-in rule pack. Weights were set so that one strong rule alone blocks (≥ 0.85) and weak
+ * rules only block together with the model or another rule. Ids are stable: findings and audit
+ * records name them, and users disable or re-weight them by id.
+ */
+export const BUILTIN_RULES: readonly InjectionRule[] = [
+  // --- instruction override: "ignore all previous instructions" and its many spellings
+  {
+    id: 'override.ignore-previous',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.9,
+    pattern: String.raw`\b${DROP}\s+(?:(?:all|any|of|the|your|my|these|those|every|each|everything|what|whatever|that|you\s+were|was|were|been|i|have|given|told|said|above)\s+){0,4}${PRIOR}\s+${W}?${ORDERS}\b`,
+  },
+  {
+    id: 'override.ignore-all-rules',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.85,
+    pattern: String.raw`\b${DROP}\s+(?:all|any|every|your)\s+(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:instructions|rules|guidelines|directives|restrictions|programming|constraints|guardrails|policies|filters|limitations|ethics|morals|principles)\b`,
+  },
+  {
+    id: 'override.ignore-the-instructions',
+    category: 'instruction-override',
+    weight: 0.55,
+    pattern: String.raw`\b${DROP}\s+(?:the|these|those|my|your)\s+(?:instructions|directives|guidelines|programming|guardrails|system\s+prompt|prompt)\b`,
+  },
+  {
+    id: 'override.ignore-everything-above',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.8,
+    pattern: String.raw`\b${DROP}\s+(?:all\s+|everything\s+|anything\s+|what\s+(?:was|is|i)\s+(?:said\s+|wrote\s+|written\s+)?)(?:above|before|previously|earlier|said\s+before|i\s+said|you\s+were\s+told)\b`,
+  },
+  {
+    id: 'override.ignore-what-you-were-told',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.85,
+    pattern: String.raw`\b${DROP}\s+(?:all\s+|everything\s+|anything\s+)?(?:that\s+|what\s+)?(?:you(?:'ve|\s+have|\s+were|\s+had)?|i(?:'ve|\s+have)?)\s+(?:been\s+)?(?:told|instructed|given|taught|programmed|said|asked)\b`,
+  },
+  {
+    id: 'override.ignore-the-above',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.8,
+    pattern: String.raw`\b${DROP}\s+(?:the\s+|all\s+(?:of\s+)?(?:the\s+)?)?(?:above|previous|preceding|prior|foregoing)\s*(?:and|text|content|instructions?|,|\.|:|;|$)`,
+  },
+  {
+    id: 'override.new-instructions',
+    category: 'instruction-override',
+    weight: 0.55,
+    pattern: String.raw`\b(?:new|updated|real|actual|revised|true|override|overriding|priority|urgent)\s+(?:system\s+)?(?:instructions?|directives?|orders|task|objective|mission|rules|prompt)\s*(?::|-|are\s+as\s+follows|follow\b)`,
+  },
+  {
+    id: 'override.do-not-follow',
+    category: 'instruction-override',
+    weight: 0.8,
+    pattern: String.raw`\b(?:do\s+not|don'?t|dont|never|no\s+longer|stop|cease\s+to)\s+(?:follow|obey|comply\s+with|adhere\s+to|abide\s+by|listen\s+to|respect)\s+${W}{0,3}(?:instructions|rules|guidelines|polic(?:y|ies)|programming|openai|anthropic|developers?|creators?|system\s+prompt)\b`,
+  },
+  {
+    id: 'override.replace-instructions',
+    category: 'instruction-override',
+    weight: 0.6,
+    pattern: String.raw`\b(?:override|overwrite|supersede|replace|reset|wipe|erase|delete)\s+(?:all\s+|any\s+)?(?:your|the|previous|prior|existing|original|current)\s+(?:\w+\s+)?(?:instructions|system\s+prompt|programming|directives|guidelines|safety\s+(?:rules|settings|guidelines))\b`,
+  },
+  {
+    id: 'override.from-now-on',
+    category: 'instruction-override',
+    weight: 0.2,
+    pattern: String.raw`\b(?:from\s+now\s+on|from\s+this\s+(?:point|moment)\s+(?:on|forward)|for\s+the\s+rest\s+of\s+(?:this|our)\s+conversation)\b`,
+  },
+  {
+    id: 'override.multilingual',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.85,
+    pattern: String.raw`\b(?:ignora(?:r|re|te|d)?|olvida(?:r)?|oublie[zr]?|ignore[zr]|ignoriere(?:n)?|vergiss|ignorar|esqueca|dimentica(?:re)?|negeer|zignoruj|игнорируй(?:те)?|забудь(?:те)?)\s+(?:\S+\s+){0,3}(?:instrucciones|instructions|anweisungen|instrucoes|istruzioni|consignes|indicaciones|instructies|instrukcje|регламент|инструкции|указания)\b`,
+  },
+  // --- system-prompt extraction
+  {
+    id: 'extract.system-prompt',
+    validator: notQuotedMention,
+    category: 'prompt-extraction',
+    weight: 0.85,
+    pattern: String.raw`\b${SAY}\s+${FILLER_SAFE}{0,5}(?:system\s+(?:prompt|message|instructions)|initial\s+(?:prompt|instructions)|original\s+(?:prompt|instructions)|hidden\s+(?:prompt|instructions|rules)|secret\s+(?:prompt|instructions)|pre-?prompt|developer\s+(?:message|prompt|instructions)|(?:your|the)\s+(?:instructions|prompt|rules|guidelines|directives)\s+(?:above|verbatim|word\s+for\s+word|you\s+were\s+given|you\s+received))\b`,
+  },
+  {
+    id: 'extract.your-instructions',
+    category: 'prompt-extraction',
+    weight: 0.6,
+    pattern: String.raw`\b(?:what|which)\s+(?:were|are|was|is)\s+(?:your|the)\s+(?:exact\s+|initial\s+|original\s+|first\s+|hidden\s+|secret\s+|internal\s+)?(?:instructions|system\s+prompt|prompt\s+instructions|directives|guidelines\s+you\s+were\s+given|rules\s+you\s+(?:were\s+given|follow))\b`,
+  },
+  {
+    id: 'extract.repeat-above',
+    category: 'prompt-extraction',
+    weight: 0.75,
+    pattern: String.raw`\b(?:repeat|print|output|recite|copy|echo|reproduce|return|write|show|display)\s+(?:(?:back\s+)?(?:all|every|of|the|your|everything|word|words|text|sentences|lines|content|contents|messages?|tokens)\s+){1,4}(?:above|before\s+this|preceding|so\s+far|prior\s+to\s+this|written\s+above|starting\s+(?:with|from))\b`,
+  },
+  {
+    id: 'extract.conversation-start',
+    category: 'prompt-extraction',
+    weight: 0.5,
+    pattern: String.raw`\b(?:beginning|start)\s+of\s+(?:this|the|our)\s+(?:conversation|chat|prompt|context)\b|\bwords?\s+(?:above|before)\s+(?:this|the\s+first)\b|\bstarting\s+with\s+["'“]?you\s+are\b`,
+  },
+  {
+    id: 'extract.secret-password',
+    category: 'prompt-extraction',
+    weight: 0.5,
+    pattern: String.raw`\b(?:spell|letters?\s+of|reverse|backwards|each\s+letter|first\s+letter|acrostic|hint|rhymes?\s+with|characters?\s+(?:of|in)|encode|encrypt|translate|riddle|poem\s+about|story\s+about)\s+${W}{0,3}(?:the\s+|your\s+)?(?:password|passphrase|secret\s+(?:word|key|code|phrase)|pass\s*code)\b|\b(?:tell|give|reveal|show|share|what\s+is|what'?s)\s+(?:me\s+)?(?:the\s+|your\s+)(?:secret\s+)?(?:password|passphrase|secret\s+(?:word|key|code|phrase))\b`,
+  },
+  {
+    id: 'extract.setup-text',
+    category: 'prompt-extraction',
+    weight: 0.8,
+    pattern: String.raw`\b(?:repeat|repeats|print|output|summari[sz]e|translate|reveal|show|spell|recite|tell|give|list|write|dump|echo|squawk|paste)\b(?:\s+\S+){0,6}?\s+(?:your|the|my|its)\s+(?:setup|initial|original|hidden|starting|opening|configuration|system|secret|private|internal)\s+(?:text|prompt|message|instructions|configuration|setup|rules)\b`,
+  },
+  {
+    id: 'extract.written-before',
+    category: 'prompt-extraction',
+    weight: 0.7,
+    pattern: String.raw`\b(?:everything|all|anything|text|words|whatever)\s+(?:that\s+)?(?:was|were|is|has\s+been|came)\s+(?:written|said|given|typed|provided|stated|before)\s+(?:before|above|prior\s+to|earlier\s+than|ahead\s+of)?\s*(?:my|this|the\s+user'?s?|our)\s+(?:message|question|prompt|input|request|conversation)\b`,
+  },
+  {
+    id: 'extract.password-game',
+    category: 'prompt-extraction',
+    weight: 0.6,
+    pattern: String.raw`\b(?:spell(?:s|ing)?|reverse|backwards|hint|letters?|characters?|acrostic|rhymes?|riddle|first\s+letter|encode|encrypt|translate|protecting|guarding|hiding)\b[^.?!\n]{0,60}\b(?:password|passphrase|secret\s+(?:word|key|code|phrase)|pass\s*code)\b|\b(?:password|passphrase|secret\s+(?:word|key|code|phrase))\b[^.?!\n]{0,60}\b(?:spell(?:ed|ing)?|reverse[d]?|backwards|hint|letters|characters|acrostic|rhymes?|riddle|encoded?|translated?|you\s+are\s+(?:protecting|guarding|hiding|keeping))\b`,
+  },
+  {
+    id: 'extract.access-granted',
+    category: 'prompt-extraction',
+    weight: 0.55,
+    pattern: String.raw`\b(?:say|output|print|respond\s+with|reply\s+with|write|return)\s+(?:only\s+)?["'“]?access\s+granted\b`,
+  },
+  // --- persona / role hijack
+  {
+    id: 'persona.do-anything-now',
+    validator: notQuotedMention,
+    category: 'persona-hijack',
+    weight: 0.9,
+    pattern: String.raw`\bdo\s+anything\s+now\b|\b(?:dan|stan|dude|aim|antigpt|betterdan|apophis|evil-?bot|ucar)\s+mode\b|\bjailbr(?:ea|o)k(?:en)?\s+(?:mode|version|prompt|ai|chatgpt|gpt|assistant)\b`,
+  },
+  {
+    id: 'persona.developer-mode',
+    category: 'persona-hijack',
+    weight: 0.8,
+    pattern: String.raw`\b(?:developer|dev|god|debug|admin|sudo|unrestricted|jailbreak|evil|chaos|opposite|unfiltered)\s+mode\s+(?:enabled|activated|on|output|response|is\s+(?:now\s+)?(?:enabled|on|active))\b|\b(?:enable|activate|enter|switch\s+to)\s+(?:god|jailbreak|unrestricted|unfiltered|evil|dan|chaos)\s+mode\b|\bchatgpt\s+with\s+developer\s+mode\b`,
+  },
+  {
+    id: 'persona.unrestricted-ai',
+    category: 'persona-hijack',
+    weight: 0.7,
+    pattern: String.raw`\b(?:unrestricted|unfiltered|uncensored|unlimited|unethical|amoral|immoral|rogue|jailbroken|unchained|unbound|lawless|unshackled|evil|malicious|depraved|rule-?less)\s+(?:\w+\s+)?${AI}s?\b`,
+  },
+  {
+    id: 'persona.no-restrictions',
+    category: 'persona-hijack',
+    weight: 0.5,
+    pattern: String.raw`\b(?:without|no|free\s+(?:of|from)|not\s+bound\s+by|unbound\s+by|broken\s+free\s+(?:of|from)|break\s+free\s+(?:of|from)|liberated\s+from|released\s+from|do\s+not\s+have|don'?t\s+have|doesn'?t\s+have|has\s+no|have\s+no)\s+(?:any\s+)?(?:\w+\s+){0,2}(?:restrictions|filters|filtering|censorship|censors|ethical\s+(?:guidelines|constraints|boundaries|concerns)|moral\s+(?:guidelines|constraints|compass|boundaries|principles)|morals|ethics|content\s+polic(?:y|ies)|safeguards|guardrails)\b`,
+  },
+  {
+    id: 'persona.you-are-now',
+    category: 'persona-hijack',
+    weight: 0.6,
+    pattern: String.raw`\byou\s+(?:are|will\s+be|become)\s+now\s+(?:\w+\s+){0,3}(?:${AI}|mode|persona|character|free|unrestricted|jailbroken|named|called|going\s+to)\b|\byou\s+are\s+no\s+longer\s+(?:an?\s+)?(?:\w+\s+){0,2}(?:${AI}|bound|restricted|limited)\b`,
+  },
+  {
+    id: 'persona.pretend-unrestricted',
+    category: 'persona-hijack',
+    weight: 0.7,
+    pattern: String.raw`\b(?:pretend|act|behave|roleplay|role-play|imagine|respond)\s+(?:to\s+be\s+|as\s+(?:if\s+)?|like\s+|that\s+)(?:you\s+(?:are|were)\s+|you\s+have\s+)?(?:an?\s+)?(?:\w+\s+){0,3}(?:${AI}|character|persona)\s+(?:that|who|which|with|without)\s+(?:\w+\s+){0,3}(?:no\s+(?:rules|restrictions|limits|filters|ethics|morals|guidelines)|(?:can|will)\s+(?:do|say|answer)\s+anything|(?:doesn'?t|does\s+not|don'?t|do\s+not|never)\s+(?:follow|have|care|refuse|abide))`,
+  },
+  {
+    id: 'persona.two-responses',
+    category: 'persona-hijack',
+    weight: 0.55,
+    pattern: String.raw`\b(?:two|2|both|dual)\s+(?:different\s+|separate\s+)?(?:responses|answers|replies|outputs|paragraphs|ways)\b|\[(?:🔒|🔓)?\s*(?:classic|jailbreak|jailbroken|normal\s+output|developer\s+mode\s+output|dan|antigpt|chatgpt)\s*\]`,
+  },
+  {
+    id: 'persona.stay-in-character',
+    category: 'persona-hijack',
+    weight: 0.35,
+    pattern: String.raw`\b(?:stay|remain|keep|staying)\s+in\s+character\b|\bbreak(?:ing)?\s+character\b`,
+  },
+  // --- policy and filter evasion
+  {
+    id: 'evasion.policy-defiance',
+    category: 'policy-evasion',
+    weight: 0.75,
+    pattern: String.raw`\b(?:ignore|ignores|ignoring|bypass|bypasses|break|breaks|violate|violates|disregard|disregards|no\s+longer\s+(?:follow|bound\s+by|restricted\s+by|adhere\s+to)|not\s+(?:bound|restricted|limited|governed)\s+by|free\s+(?:from|of)|doesn'?t\s+(?:have\s+to\s+)?(?:follow|abide\s+by|care\s+about)|don'?t\s+(?:have\s+to\s+)?(?:follow|abide\s+by|care\s+about)|never\s+(?:follow|abide\s+by)|above|beyond|outside)\s+(?:any\s+|all\s+|the\s+)?(?:of\s+)?(?:\w+\s+){0,2}(?:openai|anthropic|content|safety|ethical|moral|usage)\s*(?:'s\s+)?(?:polic(?:y|ies)|guidelines|rules|restrictions|filters|standards|principles|terms)\b`,
+  },
+  {
+    id: 'evasion.filter-bypass',
+    category: 'policy-evasion',
+    weight: 0.7,
+    pattern: String.raw`\b(?:bypass|circumvent|evade|disable|turn\s+off|get\s+around|jailbreak|deactivate|remove|lift|drop|override)\s+(?:all\s+)?(?:your|its|chatgpt'?s|gpt'?s|ai'?s|the\s+ai'?s|model'?s|claude'?s)\s+(?:\w+\s+)?(?:filters?|safety|safeguards|censorship|restrictions|guardrails|content\s+polic(?:y|ies)|moderation|alignment|limitations|programming|ethics|training)\b`,
+  },
+  {
+    id: 'evasion.no-refusal',
+    category: 'policy-evasion',
+    weight: 0.6,
+    pattern: String.raw`\b(?:never|do\s+not|don'?t|dont|must\s+not|mustn'?t|will\s+not|won'?t|cannot|can'?t|shall\s+not|not\s+allowed\s+to|are\s+not\s+able\s+to|can\s+never|should\s+never|will\s+never)\s+(?:ever\s+)?(?:refuse|decline|reject|deny|say\s+(?:no|that\s+you\s+(?:can'?t|cannot|are\s+unable))|respond\s+with\s+["'“]?i'?m\s+sorry|tell\s+me\s+(?:that\s+)?(?:you\s+)?(?:can'?t|cannot))\b`,
+  },
+  {
+    id: 'evasion.no-disclaimers',
+    category: 'policy-evasion',
+    weight: 0.3,
+    pattern: String.raw`\b(?:never|do\s+not|don'?t|without|no|must\s+not|will\s+not|won'?t)\s+(?:include\s+|add\s+|give\s+|provide\s+|any\s+|adding\s+|including\s+){0,2}(?:any\s+)?(?:warnings?|disclaimers?|moral(?:izing|ity)?\s+(?:lectures?|policing)?|ethical\s+(?:considerations|warnings)|caveats)\b`,
+  },
+  {
+    id: 'evasion.regardless',
+    category: 'policy-evasion',
+    weight: 0.5,
+    pattern: String.raw`\b(?:even\s+if|regardless\s+of\s+(?:whether|how|if)|no\s+matter\s+(?:how|what|whether|if)|however|whether\s+or\s+not)\s+(?:\w+\s+){0,4}(?:illegal|unethical|immoral|harmful|dangerous|offensive|inappropriate|explicit|against\s+(?:the\s+)?(?:rules|law|guidelines|polic(?:y|ies)))\b`,
+  },
+  {
+    id: 'evasion.answer-anything',
+    category: 'policy-evasion',
+    weight: 0.5,
+    pattern: String.raw`\b(?:answer|respond\s+to|reply\s+to|fulfill|comply\s+with|do)\s+(?:any|every|all|anything)\s+(?:\w+\s+)?(?:questions?|requests?|prompts?|commands?|orders?|i\s+(?:ask|say|want))?\s*(?:\w+\s+){0,2}(?:without\s+(?:question|hesitation|refus|restriction|limit|censor|filter|exception)|regardless|no\s+matter|even\s+if)`,
+  },
+  // --- delimiter and chat-template injection
+  {
+    id: 'template.chatml',
+    category: 'template-injection',
+    weight: 0.85,
+    pattern: String.raw`<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|begin_of_text|end_of_text|start_header_id|end_header_id|eot_id|eom_id|start_of_turn|end_of_turn)\s*\|>|<(?:start_of_turn|end_of_turn)>`,
+  },
+  {
+    id: 'template.llama-inst',
+    category: 'template-injection',
+    weight: 0.7,
+    pattern: String.raw`\[/?inst\]|<</?sys>>|</?s>\s*\[inst\]`,
+  },
+  {
+    id: 'template.fake-role-header',
+    category: 'template-injection',
+    weight: 0.45,
+    pattern: String.raw`(?m)^\s*(?:#{1,4}|\*\*|\[|<)?\s*(?:system|admin|administrator|developer|root|sudo|system\s+override|new\s+system)\s*(?:message|prompt|instructions?|note|override|update|mode)?\s*(?:\]|>|\*\*|:)\s*(?:\S+\s+){0,6}(?:ignore|disregard|override|forget|new|must|you\s+are|you\s+will|from\s+now|reveal|assistant)\b`,
+  },
+  {
+    id: 'template.end-of-prompt',
+    category: 'template-injection',
+    weight: 0.55,
+    pattern: String.raw`\b(?:end\s+of\s+(?:system\s+)?(?:prompt|instructions|context|input|user\s+input)|(?:system|user)\s+prompt\s+(?:ends|ended|end)|begin\s+new\s+(?:instructions|prompt|session))\b|[-=#*]{3,}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|instructions|prompt|context)\b`,
+  },
+  {
+    id: 'template.fake-json-role',
+    category: 'template-injection',
+    weight: 0.35,
+    pattern: String.raw`["']role["']\s*:\s*["'](?:system|developer)["']\s*,\s*["']content["']\s*:\s*["'][^"']{0,80}(?:ignore|disregard|you\s+are\s+now|reveal|override|no\s+restrictions)`,
+  },
+  // --- exfiltration through links and images
+  {
+    id: 'exfil.markdown-image-template',
+    category: 'exfiltration',
+    weight: 0.85,
+    pattern: String.raw`!\[[^\]\n]{0,100}\]\(\s*https?://[^\s)]{0,200}(?:\{|\}|\[|%7b|%5b|<|\$\(|\$\{|\bdata=|\bq=\s*\[)`,
+  },
+  {
+    id: 'exfil.send-conversation',
+    category: 'exfiltration',
+    weight: 0.75,
+    pattern: String.raw`\b(?:send|post|upload|exfiltrate|forward|transmit|leak|append|include|encode|embed|put|add)\s+(?:\w+\s+){0,4}(?:conversation|chat\s+history|previous\s+messages|user'?s?\s+(?:data|messages|password|email|emails|info|information|details|credentials)|system\s+prompt|api\s+keys?|credentials|passwords?|session\s+(?:token|cookie)s?)\s+(?:\w+\s+){0,4}(?:to|into|in|as)\s+(?:\w+\s+){0,3}(?:url|link|endpoint|webhook|server|address|image|query\s+string|parameter|https?://)`,
+  },
+  {
+    id: 'exfil.render-image-url',
+    category: 'exfiltration',
+    weight: 0.6,
+    pattern: String.raw`\b(?:render|display|show|output|include|print)\s+(?:this|the\s+following|an?)\s+(?:markdown\s+)?image\s*(?::|\s)\s*(?:\S+\s+){0,2}!?\[?[^\n]{0,20}https?://`,
+  },
+  // --- indirect injection addressed to the assistant inside documents
+  {
+    id: 'indirect.note-to-ai',
+    category: 'indirect-injection',
+    weight: 0.7,
+    pattern: String.raw`\b(?:note|message|instructions?|attention|important|notice|reminder|directive|memo)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+|an\s+)?(?:ai|ai\s+(?:assistant|model|system|agent)|assistant|chatbot|language\s+model|llm|large\s+language\s+model|gpt|chatgpt|claude|copilot|bot|model|agent)s?\b`,
+  },
+  {
+    id: 'indirect.if-you-are-ai',
+    category: 'indirect-injection',
+    weight: 0.8,
+    pattern: String.raw`\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|ai\s+(?:assistant|model|agent)|assistant|language\s+model|llm|chatbot|gpt|bot|large\s+language\s+model|automated\s+(?:system|agent)|agent)\b|\b(?:ai|assistant|language\s+model|llm|chatbot|model|agent)s?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|scanning|browsing)\s+(?:this|the|these)\s+(?:document|email|page|text|message|file|content|resume|review|website|data|instructions)`,
+  },
+  {
+    id: 'indirect.when-summarizing',
+    category: 'indirect-injection',
+    weight: 0.6,
+    pattern: String.raw`\b(?:when|while|before|after|if)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|translat(?:e|ing)|answer(?:ing)?|respond(?:ing)?|process(?:ing)?|read(?:ing)?|analy[sz](?:e|ing))\s+(?:\w+\s+){0,4}(?:you\s+(?:must|should|will|need\s+to)|(?:also|instead|first|always|only)\s+(?:say|tell|include|write|output|respond|print|add|mention|recommend|state|claim|reply))\b`,
+  },
+  {
+    id: 'indirect.hide-from-user',
+    category: 'indirect-injection',
+    weight: 0.65,
+    pattern: String.raw`\b(?:do\s+not|don'?t|never|without)\s+(?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|reveal(?:ing)?|let(?:ting)?|show(?:ing)?|alert(?:ing)?|notify(?:ing)?)\s+(?:the\s+|your\s+)?(?:user|human|reader|recipient|customer|operator)\b|\b(?:secretly|covertly|silently|quietly)\s+(?:send|forward|include|add|insert|append|execute|run|call|email|transfer)\b`,
+  },
+  {
+    id: 'indirect.tell-the-user',
+    category: 'indirect-injection',
+    weight: 0.45,
+    pattern: String.raw`\b(?:tell|inform|convince|persuade|urge|instruct|ask|remind)\s+the\s+user\s+(?:that|to)\b|\b(?:respond|reply|answer)\s+(?:only\s+)?with\s+["'“][^"'”\n]{1,60}["'”]\s+(?:and\s+nothing\s+else|only)\b`,
+  },
+  {
+    id: 'indirect.assistant-must',
+    category: 'indirect-injection',
+    weight: 0.5,
+    pattern: String.raw`\b(?:the\s+)?(?:ai|assistant|chatbot|language\s+model|llm|model|agent)\s+(?:must|should|shall|will|is\s+(?:required|instructed)\s+to)\s+(?:now\s+|immediately\s+|instead\s+|also\s+)?(?:ignore|disregard|respond|reply|say|output|print|forward|send|recommend|include|state|tell|write)\b`,
+  },
+];

@@ -1,0 +1,155 @@
+import RE2 from 're2';
+import { LlmGuardError } from '../../errors/llm-guard-error.js';
+import { INJECTION_CATEGORIES, type InjectionRule } from './types.js';
+
+/**
+ * Cheap signals that a text needs the slow path (full normalization, spaced-letter folding,
+ * decoding). They ride in the same RE2 set as the rules, so clean ASCII prose costs one pass.
+ */
+export const MARKERS = {
+  nonAscii: String.raw`[^\x00-\x7f]`,
+  leet: String.raw`[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2}|[a-z]{2}[0134578@$]\b`,
+  spaced: String.raw`\b[a-z](?:[ ._*|/\\-]{1,3}[a-z]\b){4}`,
+  base64: String.raw`[a-z0-9+/_-]{20,}={0,2}`,
+  hex: String.raw`(?:[0-9a-f]{2}[ :]?){12}|(?:\\x[0-9a-f]{2}){4}`,
+  url: String.raw`(?:%[0-9a-f]{2}[^%\s]{0,24}){3}`,
+  // Named, or two common English words in ROT13 form close together ("gur" = the, "naq" = and).
+  rot13: String.raw`\brot-?\s?13\b|\bcaesar\s+(?:cipher|shift)\b|\b(?:gur|naq|lbh|lbhe|jvgu|guvf|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy|vf|gb|bs)\b[^a-z]{1,3}(?:[a-z]+[^a-z]{1,3}){0,4}\b(?:gur|naq|lbh|lbhe|jvgu|guvf|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy)\b`,
+  // Stray symbols glued to letters, as in optimizer suffixes ("oppositeley.](", "giving**one").
+  soup: String.raw`[a-z][!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}|[!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}[a-z]`,
+} as const;
+export type MarkerName = keyof typeof MARKERS;
+const MARKER_NAMES = Object.keys(MARKERS) as MarkerName[];
+
+/** What one pass of the set found: rule indexes (validated) and slow-path markers. */
+export interface SetScan {
+  readonly rules: readonly number[];
+  readonly markers: ReadonlySet<MarkerName>;
+}
+
+/** Rules compiled into RE2 sets once; `scan` is one pass over the text. */
+export interface RuleEngine {
+  readonly rules: readonly InjectionRule[];
+  /** One pass of the strict set over normalized text: matching rules and markers. */
+  scan(text: string): SetScan;
+  /** One pass of the loose set (no word boundaries, optional spaces) over glued spaced-letter runs. */
+  scanLoose(text: string): readonly number[];
+  /** Positions of rule `index` in `text` (runs only that rule's own regex). */
+  positions(index: number, text: string): Array<[number, number]>;
+}
+
+const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,79}$/;
+
+function invalid(rule: Partial<InjectionRule> | undefined, index: number, why: string, cause?: unknown): never {
+  const id = typeof rule?.id === 'string' ? rule.id : `#${index}`;
+  throw new LlmGuardError('ERR_LLMGUARD_INVALID_RULE', {
+    detail: `Injection rule "${id}" is invalid: ${why}.`,
+    errors: [{ path: `injection.rules.${index}`, code: 'invalid_rule', message: why }],
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+/** Rewrites a pattern for glued text ("ignoreallprevious"): no word boundaries, optional spaces. */
+function loosen(pattern: string): string {
+  return pattern
+    .replaceAll(String.raw`\b`, '')
+    .replaceAll(String.raw`\s+`, String.raw`\s*`)
+    .replaceAll(String.raw`(?m)^`, '')
+    .replaceAll(' ', String.raw`\s*`);
+}
+
+/**
+ * Validates and compiles rules. Each rule is compiled alone first so a bad one is named in the
+ * `ERR_LLMGUARD_INVALID_RULE` error, then all of them go into one `RE2.Set`.
+ *
+ * @example
+ * const engine = compileRules(BUILTIN_RULES);
+ * engine.scan('ignore all previous instructions').rules; // [0, ...]
+ */
+export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
+  const seen = new Set<string>();
+  const singles: RE2[] = [];
+  rules.forEach((rule, index) => {
+    if (typeof rule !== 'object' || rule === null) invalid(undefined, index, 'a rule must be an object');
+    if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) invalid(rule, index, 'id must match [a-z0-9._-]');
+    if (seen.has(rule.id)) invalid(rule, index, 'duplicate id');
+    seen.add(rule.id);
+    if (!INJECTION_CATEGORIES.includes(rule.category)) invalid(rule, index, 'unknown category');
+    if (typeof rule.weight !== 'number' || !(rule.weight > 0 && rule.weight <= 1))
+      invalid(rule, index, 'weight must be in (0, 1]');
+    if (typeof rule.pattern !== 'string' || rule.pattern.length === 0 || rule.pattern.length > 4000)
+      invalid(rule, index, 'pattern must be a non-empty string of at most 4000 characters');
+    if (rule.validator !== undefined && typeof rule.validator !== 'function')
+      invalid(rule, index, 'validator must be a function');
+    try {
+      singles.push(new RE2(rule.pattern, 'g'));
+      // The loose form must compile too, or spaced-letter text would silently skip this rule.
+      new RE2(loosen(rule.pattern), 'g');
+    } catch (error) {
+      invalid(rule, index, 'pattern does not compile under RE2 (no backreferences or lookaround)', error);
+    }
+  });
+
+  const options = { maxMem: 64 << 20 };
+  const markerOffset = rules.length;
+  let strict: InstanceType<typeof RE2.Set>;
+  let loose: InstanceType<typeof RE2.Set>;
+  try {
+    strict = new RE2.Set([...rules.map((r) => r.pattern), ...MARKER_NAMES.map((m) => MARKERS[m])], '', options);
+    loose = new RE2.Set(
+      rules.map((r) => loosen(r.pattern)),
+      '',
+      options,
+    );
+  } catch (error) {
+    return invalid(undefined, 0, 'the rule set does not compile under RE2', error);
+  }
+  const looseSingles = rules.map((r) => new RE2(loosen(r.pattern), ''));
+
+  function validated(index: number, text: string, single: RE2): boolean {
+    const validator = rules[index]!.validator;
+    if (validator === undefined) return true;
+    single.lastIndex = 0;
+    for (let m = single.exec(text); m !== null; m = single.exec(text)) {
+      if (validator(m[0], text, m.index)) return true;
+      if (m[0].length === 0) single.lastIndex++;
+    }
+    return false;
+  }
+
+  return {
+    rules,
+    scan: function scanRules(text: string): SetScan {
+      const found = strict.match(text);
+      const hits: number[] = [];
+      let markers: Set<MarkerName> | undefined;
+      for (const i of found) {
+        if (i >= markerOffset) {
+          markers ??= new Set();
+          markers.add(MARKER_NAMES[i - markerOffset]!);
+        } else if (validated(i, text, singles[i]!)) hits.push(i);
+      }
+      return { rules: hits, markers: markers ?? EMPTY_MARKERS };
+    },
+    scanLoose: function scanLooseRules(text: string): readonly number[] {
+      return loose.match(text).filter((i) => {
+        const validator = rules[i]!.validator;
+        if (validator === undefined) return true;
+        const m = looseSingles[i]!.exec(text);
+        return m !== null && validator(m[0], text, m.index);
+      });
+    },
+    positions: function rulePositions(index: number, text: string): Array<[number, number]> {
+      const single = singles[index]!;
+      const spans: Array<[number, number]> = [];
+      single.lastIndex = 0;
+      for (let m = single.exec(text); m !== null && spans.length < 32; m = single.exec(text)) {
+        spans.push([m.index, m.index + m[0].length]);
+        if (m[0].length === 0) single.lastIndex++;
+      }
+      return spans;
+    },
+  };
+}
+
+const EMPTY_MARKERS: ReadonlySet<MarkerName> = new Set();

@@ -1,0 +1,251 @@
+import { createFeatureScan, scanFeatures } from '../model/features.js';
+import type { InjectionModel } from '../model/injection-model.js';
+import { tokenSoupRatio } from '../model/unnatural-text.js';
+import { type DecodeBudget, type DecodedLayer, decodeLayers, foldSpacedRuns, rot13 } from '../normalize/decode-layers.js';
+import { mapSpan, type NormalizedText, normalizeText } from '../normalize/normalize-text.js';
+import type { MarkerName, RuleEngine } from '../rules/rule-engine.js';
+import type { RuleHit } from '../rules/types.js';
+
+/** How an encoded layer was revealed. */
+export type LayerKind = DecodedLayer['kind'];
+
+/** Score of one text. Carries rule ids and signal strengths, never the text. */
+export interface InjectionScore {
+  /** Combined score in [0, 1]: `1 − (1 − rules)(1 − model)(1 − unnatural)`, max over decoded layers. */
+  readonly score: number;
+  /** Rule part in [0, 1]: `1 − Π(1 − weight)` over distinct rules that fired. */
+  readonly rules: number;
+  /** Model probability in [0, 1]. */
+  readonly model: number;
+  /** Unnatural-text part in [0, 1] (optimizer-made suffixes). */
+  readonly unnatural: number;
+  /** Ids of the rules that fired, in rule order, across layers. */
+  readonly ruleIds: readonly string[];
+  /** Encodings that were decoded and rescanned (e.g. `base64`). */
+  readonly layers: readonly LayerKind[];
+}
+
+/** A score plus where each rule matched in the original text. */
+export interface InjectionExplanation extends InjectionScore {
+  readonly hits: readonly RuleHit[];
+}
+
+/** Scores text for prompt injection. Stateless; safe to share. */
+export interface InjectionScorer {
+  score(text: string): InjectionScore;
+  /** Like `score`, plus rule positions in the original text (slower; for tooling). */
+  explain(text: string): InjectionExplanation;
+  /** The normalized text the model reads (lower case, folded); for training and debugging. */
+  view(text: string): string;
+}
+
+/** Tunables of the scoring pass (validated by the public factory). */
+export interface ScorerSettings {
+  readonly maxDecodeDepth: number;
+  readonly maxDecodedChars: number;
+  /** Weight of the unnatural-text signal at saturation. */
+  readonly unnaturalWeight: number;
+  /** Parts switched off, for ablations: `rules`, `model`, `unnatural`. */
+  readonly disable?: ReadonlySet<'rules' | 'model' | 'unnatural'>;
+}
+
+const NO_IDS: readonly string[] = Object.freeze([]);
+const NO_LAYERS: readonly LayerKind[] = Object.freeze([]);
+const NONE: InjectionScore = Object.freeze({
+  score: 0,
+  rules: 0,
+  model: 0,
+  unnatural: 0,
+  ruleIds: NO_IDS,
+  layers: NO_LAYERS,
+});
+
+interface Working {
+  score: number;
+  rules: number;
+  model: number;
+  unnatural: number;
+  hit: Uint8Array;
+  layers: LayerKind[] | undefined;
+  hits: RuleHit[] | undefined;
+}
+
+/**
+ * Assembles a scorer from a compiled rule engine and a model. Internal: the public entry point is
+ * `createInjectionScorer`; the training script uses this to score with fold-specific models.
+ */
+export function buildInjectionScorer(
+  engine: RuleEngine,
+  model: InjectionModel,
+  settings: ScorerSettings,
+): InjectionScorer {
+  const rules = engine.rules;
+  const features = createFeatureScan();
+  const span = model.unnaturalFull - model.unnaturalStart;
+  const useRules = !settings.disable?.has('rules');
+  const useModel = !settings.disable?.has('model');
+  const useUnnatural = !settings.disable?.has('unnatural');
+
+  function modelPart(view: string, original: string, soupMarker: boolean): { model: number; unnatural: number } {
+    scanFeatures(view, model.weights, features);
+    let p = 0;
+    if (useModel && features.count > 0) {
+      const z = model.bias + (model.scale * features.sum) / Math.sqrt(features.count);
+      p = 1 / (1 + Math.exp(-z));
+    }
+    let u = 0;
+    if (useUnnatural && soupMarker) {
+      const soup = tokenSoupRatio(original);
+      if (soup > model.unnaturalStart) u = settings.unnaturalWeight * Math.min(1, (soup - model.unnaturalStart) / span);
+    }
+    return { model: p, unnatural: u };
+  }
+
+  function record(w: Working, index: number, start: number, end: number): void {
+    if (w.hit[index] === 0) w.hit[index] = 1;
+    if (w.hits !== undefined) {
+      const r = rules[index]!;
+      w.hits.push({ id: r.id, category: r.category, weight: r.weight, start, end });
+    }
+  }
+
+  /** Scores one layer; `origin` maps hits of a decoded layer back to its encoded span. */
+  /** The text the model reads at the top layer: lower case, fully normalized when needed. */
+  function topView(text: string): string {
+    const lower = text.toLowerCase();
+    const { markers } = engine.scan(lower);
+    return markers.has('nonAscii') || markers.has('leet') ? normalizeText(text).text : lower;
+  }
+
+  function scoreLayer(
+    text: string,
+    depth: number,
+    budget: DecodeBudget,
+    w: Working,
+    origin: [number, number] | undefined,
+  ): number {
+    const lower = text.toLowerCase();
+    let scan = engine.scan(lower);
+    let view = lower;
+    let normalized: NormalizedText | undefined;
+    let markers: ReadonlySet<MarkerName> = scan.markers;
+    if (markers.has('nonAscii') || markers.has('leet')) {
+      normalized = normalizeText(text);
+      view = normalized.text;
+      scan = engine.scan(view);
+      markers = new Set([...markers, ...scan.markers]);
+    }
+    const layerHit = new Uint8Array(rules.length);
+    if (useRules) {
+      for (const i of scan.rules) {
+        layerHit[i] = 1;
+        if (w.hits === undefined) record(w, i, 0, 0);
+        else if (origin !== undefined) record(w, i, origin[0], origin[1]);
+        else {
+          for (const [s, e] of engine.positions(i, view)) {
+            const [from, to] = normalized === undefined ? [s, e] : mapSpan(normalized, s, e);
+            record(w, i, from, to);
+          }
+        }
+      }
+    }
+    const m = modelPart(view, text, markers.has('soup'));
+    let best = combine(layerRules(layerHit), m.model, m.unnatural);
+    if (origin === undefined) {
+      w.model = Math.max(w.model, m.model);
+      w.unnatural = Math.max(w.unnatural, m.unnatural);
+    }
+
+    if (depth < settings.maxDecodeDepth) {
+      const children: DecodedLayer[] = [];
+      if (markers.has('spaced')) children.push(...foldSpacedRuns(view, budget));
+      if (markers.has('base64') || markers.has('hex') || markers.has('url')) {
+        children.push(...decodeLayers(text, markers, budget));
+      }
+      // ROT13: named, or common English words appear in rotated form.
+      if (markers.has('rot13')) {
+        if (view.length <= budget.remaining) {
+          budget.remaining -= view.length;
+          children.push({ kind: 'rot13', text: rot13(view), start: 0, end: text.length });
+        }
+      }
+      for (const child of children) {
+        const at: [number, number] =
+          origin ?? (normalized === undefined ? [child.start, child.end] : mapChild(normalized, child));
+        const before = w.hit.slice();
+        const childScore = scoreLayer(child.text, depth + 1, budget, w, at);
+        if (child.kind === 'spaced' && useRules) {
+          // Letters glued without spaces ("ignoreallprevious") still match the loose rule forms.
+          for (const i of engine.scanLoose(child.text.replaceAll(' ', ''))) {
+            if (w.hit[i] === 0 || before[i] === 0) record(w, i, at[0], at[1]);
+            layerHit[i] = 1;
+          }
+        }
+        (w.layers ??= []).push(child.kind);
+        best = Math.max(best, childScore, combine(layerRules(layerHit), m.model, m.unnatural));
+      }
+    }
+    return best;
+  }
+
+  function layerRules(hit: Uint8Array): number {
+    let keep = 1;
+    for (let i = 0; i < hit.length; i++) if (hit[i] === 1) keep *= 1 - rules[i]!.weight;
+    return 1 - keep;
+  }
+
+  function run(text: string, withHits: boolean): InjectionExplanation {
+    if (typeof text !== 'string' || text.length === 0) return { ...NONE, hits: [] };
+    const w: Working = {
+      score: 0,
+      rules: 0,
+      model: 0,
+      unnatural: 0,
+      hit: new Uint8Array(rules.length),
+      layers: undefined,
+      hits: withHits ? [] : undefined,
+    };
+    const score = scoreLayer(text, 0, { remaining: settings.maxDecodedChars }, w, undefined);
+    let ids: string[] | undefined;
+    for (let i = 0; i < w.hit.length; i++) if (w.hit[i] === 1) (ids ??= []).push(rules[i]!.id);
+    return {
+      score,
+      rules: layerRules(w.hit),
+      model: w.model,
+      unnatural: w.unnatural,
+      ruleIds: ids ?? NO_IDS,
+      layers: w.layers ?? NO_LAYERS,
+      hits: w.hits === undefined ? [] : dedupe(w.hits),
+    };
+  }
+
+  return {
+    score: function scoreInjection(text: string): InjectionScore {
+      const { hits: _hits, ...result } = run(text, false);
+      return result;
+    },
+    explain: function explainInjection(text: string): InjectionExplanation {
+      return run(text, true);
+    },
+    view: topView,
+  };
+}
+
+function dedupe(hits: RuleHit[]): RuleHit[] {
+  const seen = new Set<string>();
+  return hits.filter((h) => {
+    const key = `${h.id}:${h.start}:${h.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function combine(rules: number, model: number, unnatural: number): number {
+  return 1 - (1 - rules) * (1 - model) * (1 - unnatural);
+}
+
+function mapChild(normalized: NormalizedText, child: DecodedLayer): [number, number] {
+  // Spaced runs are found on the normalized text; encoded runs on the original.
+  return child.kind === 'spaced' ? mapSpan(normalized, child.start, child.end) : [child.start, child.end];
+}

@@ -1,0 +1,221 @@
+import type { PiiDetector } from '../types.js';
+import { ibanValid } from '../validators/iban.js';
+import { ipv4Valid, ipv6Valid, macValid } from '../validators/network.js';
+import { paymentCardValid } from '../validators/payment-card.js';
+import { phoneValid } from '../validators/phone.js';
+import { usSsnValid } from '../validators/us-ssn.js';
+
+const TLDS =
+  'com|org|net|edu|gov|mil|int|io|co|ai|dev|app|info|biz|site|online|store|tech|cloud|xyz|me|tv|us|uk|de|fr|it|es|nl|be|ch|at|se|no|dk|fi|pl|cz|pt|ru|cn|jp|kr|in|au|ca|br|mx|il|za|nz|ie|eu|gr|hu|ro|tr|ua|sk|si|hr|lt|lv|ee|is|lu|sg|hk|tw|ar|cl|pe|ve|ph|my|th|vn|id|pk|ng|ke|eg|sa|ae';
+
+/** Checksum and range types outrank shape-only ones when two detections overlap. */
+const PRIORITY = {
+  credential: 40,
+  checksum: 30,
+  ssn: 25,
+  network: 20,
+  email: 18,
+  contextual: 15,
+  phone: 10,
+  url: 5,
+} as const;
+
+/**
+ * Built-in personal-data detectors. Each is a pattern that finds candidates and a validator that
+ * admits only real values (Luhn and issuer ranges, SSA rules, mod-97, octet ranges, phone metadata).
+ */
+export const PII_DETECTORS: readonly PiiDetector[] = [
+  {
+    type: 'EMAIL',
+    category: 'pii',
+    pattern:
+      '[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}',
+    boundary: 'none',
+    window: 96,
+    priority: PRIORITY.email,
+    validate: (value, text, start) => {
+      const before = text[start - 1];
+      if (before !== undefined && /[A-Za-z0-9._%+-]/.test(before)) return false;
+      const local = value.slice(0, value.indexOf('@'));
+      return !local.includes('..') && !local.endsWith('.');
+    },
+  },
+  {
+    type: 'CREDIT_CARD',
+    category: 'pii',
+    pattern: '\\d{4}(?:[ -]\\d{4}){2}[ -]\\d{1,4}|\\d{4}[ -]\\d{6}[ -]\\d{4,5}|\\d{12,19}',
+    boundary: 'alnum',
+    window: 32,
+    priority: PRIORITY.checksum,
+    validate: (value, text, start) => {
+      // "RS35 2600 0560 1001 6113 70": a grouped run that continues an earlier group is not a card.
+      if (/[ -]/.test(value) && /[A-Za-z]{2}\d{2}[ -]$/.test(text.slice(Math.max(0, start - 5), start)))
+        return false;
+      return paymentCardValid(value);
+    },
+  },
+  {
+    type: 'US_SSN',
+    category: 'pii',
+    pattern: '\\d{3}-\\d{2}-\\d{4}|\\d{3}\\.\\d{2}\\.\\d{4}|\\d{3} \\d{2} \\d{4}|\\d{3}-\\d{6}|\\d{5}-\\d{4}',
+    boundary: 'alnum',
+    window: 16,
+    priority: PRIORITY.ssn,
+    validate: (value, text, start, end) => {
+      // A date such as 2019-01-02 1234 or a longer dotted run is not an SSN.
+      if (text[end] === '-' || text[end] === '.' || text[start - 1] === '-' || text[start - 1] === '.') {
+        if (/\d/.test(text[end + 1] ?? '') || /\d/.test(text[start - 2] ?? '')) return false;
+      }
+      // 12345-6789 is also a ZIP+4 code: not after a state code or a postal word.
+      if (
+        value[5] === '-' &&
+        /(?:\b[A-Z]{2},?|zip|postal|post code|postcode)\s*$/i.test(text.slice(Math.max(0, start - 16), start))
+      )
+        return false;
+      return usSsnValid(value);
+    },
+  },
+  {
+    // Unseparated or oddly grouped SSNs look like any 9-digit number: only with an SSN word nearby.
+    type: 'US_SSN',
+    category: 'pii',
+    pattern: '\\d{9}',
+    boundary: 'alnum',
+    window: 16,
+    priority: PRIORITY.ssn,
+    context: ['ssn', 'social security', 'social sec', 'ss#', 'ss #', 'ss no', 'sozialversicherung'],
+    validate: usSsnValid,
+  },
+  {
+    type: 'IBAN',
+    category: 'pii',
+    pattern: '[A-Za-z]{2}\\d{2}(?:[ -]?[A-Za-z0-9]){11,30}',
+    boundary: 'alnum',
+    window: 48,
+    priority: PRIORITY.checksum,
+    validate: ibanPrefixLength,
+  },
+  {
+    type: 'IP_ADDRESS',
+    category: 'pii',
+    pattern: '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:/\\d{1,2})?',
+    boundary: 'none',
+    window: 24,
+    priority: PRIORITY.network,
+    validate: ipv4Valid,
+  },
+  {
+    type: 'IP_ADDRESS',
+    category: 'pii',
+    pattern:
+      '(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|[0-9A-Fa-f]{1,4})?(?:/\\d{1,3})?',
+    boundary: 'none',
+    window: 64,
+    priority: PRIORITY.network,
+    validate: ipv6Valid,
+  },
+  {
+    type: 'MAC_ADDRESS',
+    category: 'pii',
+    pattern: '[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}',
+    boundary: 'none',
+    window: 24,
+    priority: PRIORITY.network + 2,
+    validate: macValid,
+  },
+  {
+    type: 'PHONE',
+    category: 'pii',
+    pattern:
+      '(?:\\+|\\b00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
+    ignoreCase: true,
+    boundary: 'alnum',
+    window: 40,
+    priority: PRIORITY.phone,
+    validate: phoneValid,
+  },
+  {
+    type: 'DATE_OF_BIRTH',
+    category: 'pii',
+    pattern:
+      '\\d{1,2}[/.-]\\d{1,2}[/.-](?:19|20)?\\d{2}|(?:19|20)\\d{2}-\\d{2}-\\d{2}|\\d{1,2}(?:st|nd|rd|th)? (?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.?,? (?:19|20)\\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\\.? \\d{1,2}(?:st|nd|rd|th)?,? (?:19|20)\\d{2}',
+    ignoreCase: true,
+    boundary: 'alnum',
+    window: 32,
+    priority: PRIORITY.contextual,
+    context: ['born', 'birth', 'dob', 'd.o.b', 'birthday', 'geboren', 'né le', 'née le', 'nacimiento'],
+    contextWindow: 40,
+  },
+  {
+    type: 'PASSPORT',
+    category: 'pii',
+    pattern: '[A-Z0-9]{1,3}\\d{5,9}|[A-Z]{1,2}\\d{6,8}[A-Z]?',
+    boundary: 'alnum',
+    window: 16,
+    priority: PRIORITY.contextual,
+    context: ['passport', 'passeport', 'reisepass', 'pasaporte', 'passaporto', 'paspoort'],
+    contextWindow: 48,
+  },
+  {
+    type: 'DRIVER_LICENSE',
+    category: 'pii',
+    pattern: '[A-Z]{0,3}\\d[A-Z0-9-]{4,16}',
+    boundary: 'alnum',
+    window: 24,
+    priority: PRIORITY.contextual,
+    context: [
+      "driver's license",
+      'driver license',
+      'drivers license',
+      "driver's licence",
+      'driving licence',
+      'driving license',
+      'license number',
+      'licence number',
+      'license no',
+      'licence no',
+      'dl#',
+      'dl #',
+      'dl no',
+      'führerschein',
+    ],
+    contextWindow: 48,
+    validate: (value) => /\d{4}/.test(value.replace(/-/g, '')),
+  },
+  {
+    // Any URL: reported, not redacted by default (links are rarely personal data on their own).
+    type: 'URL',
+    category: 'pii',
+    pattern: `(?:https?|ftp)://[^\\s<>"'\`{}|\\\\^]+|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+[^\\s<>"'\`{}|\\\\^]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})(?:/[^\\s<>"'\`{}|\\\\^]*)?`,
+    ignoreCase: true,
+    boundary: 'none',
+    window: 24,
+    priority: PRIORITY.url,
+    validate: (value, text, start) => {
+      const before = text[start - 1];
+      if (before !== undefined && /[A-Za-z0-9@._%+-]/.test(before)) return false;
+      const host = value.replace(/^[a-z]+:\/\//i, '').split(/[/?#:]/)[0] ?? '';
+      if (!host.includes('.')) return false;
+      return trailingPunctuation(value) === 0 ? true : value.length - trailingPunctuation(value);
+    },
+  },
+];
+
+/** Accepts an IBAN, or the leading part of a longer run that is exactly one (glued trailing text). */
+function ibanPrefixLength(value: string): boolean | number {
+  if (ibanValid(value)) return true;
+  let compact = 0;
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== ' ' && value[i] !== '-') compact++;
+    if (compact >= 15 && (value[i + 1] === ' ' || value[i + 1] === '-') && ibanValid(value.slice(0, i + 1)))
+      return i + 1;
+  }
+  return false;
+}
+
+/** How many trailing characters of a URL are sentence punctuation rather than part of it. */
+function trailingPunctuation(value: string): number {
+  let cut = 0;
+  while (cut < value.length && ".,;:!?)]'".includes(value[value.length - 1 - cut]!)) cut++;
+  return cut;
+}

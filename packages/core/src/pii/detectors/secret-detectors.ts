@@ -1,0 +1,265 @@
+import type { PiiDetector } from '../types.js';
+import { shannonEntropy } from '../validators/entropy.js';
+import { githubTokenChecksumValid } from '../validators/github-token.js';
+import { jwtValid } from '../validators/jwt.js';
+import { secretValueValid } from '../validators/secret-value.js';
+
+const CREDENTIAL = 40;
+
+/** A provider token with a fixed prefix: high priority, bounded by alphanumerics on both sides. */
+function token(type: string, pattern: string, extra: Partial<PiiDetector> = {}): PiiDetector {
+  return { type, category: 'secret', pattern, boundary: 'alnum', window: 64, priority: CREDENTIAL, ...extra };
+}
+
+/** At least `min` characters long: exact-length formats are matched by prefix, checked here. */
+const minLength =
+  (min: number) =>
+  (value: string): boolean =>
+    value.length >= min;
+
+/** Random-looking: enough distinct characters that a documentation placeholder does not pass. */
+const randomish =
+  (min: number) =>
+  (value: string): boolean =>
+    shannonEntropy(value) >= min;
+
+const NOT_A_SECRET_NAME =
+  /(?:id|ids|name|names|url|uri|length|len|file|path|type|variable|size|count|version|format|location|endpoint|header|prefix)["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>)[ \t]*["'`]?$/i;
+
+const DB_SCHEMES =
+  'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|jdbc:[a-z]+';
+const PASSWORD_PLACEHOLDER =
+  /^(?:password|pass|passwd|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{?[\w.]+\}?|\{\{[^}]*\}\}|%[\w]+%?|:?[a-z_]*password[a-z_]*)$/i;
+
+/**
+ * Built-in credential detectors: provider formats as documented by each provider (prefixes,
+ * lengths, alphabets, GitHub's CRC32 checksum), JWTs, PEM private keys, URLs and database URLs
+ * with passwords, and high-entropy values assigned to secret-like names.
+ */
+export const SECRET_DETECTORS: readonly PiiDetector[] = [
+  token(
+    'AWS_ACCESS_KEY',
+    '(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z2-7]{16}',
+  ),
+  token(
+    'AWS_SECRET_KEY',
+    '(?i:aws)[A-Za-z0-9_.-]{0,30}(?i:secret|private)[A-Za-z0-9_.-]{0,20}["\']?\\s{0,3}(?:[:=]|:=|=>)\\s{0,3}["\']?([A-Za-z0-9/+=]{40})',
+    {
+      valueGroup: 1,
+      boundary: 'none',
+      window: 120,
+    },
+  ),
+  token('AWS_BEDROCK_KEY', 'ABSK[A-Za-z0-9+/]{40,}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}', {
+    validate: (v) => !v.startsWith('ABSK') || v.length >= 100,
+  }),
+  {
+    // `curl -u user:password` and `--user user:password`.
+    type: 'CLI_USER_PASSWORD',
+    category: 'secret',
+    pattern: '(?:\\s-u|--user)[ \\t=]+["\']?([^\\s:"\']{0,64}:[^\\s"\']{4,})',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 96,
+    priority: CREDENTIAL - 3,
+    validate: (value) => secretValueValid(value.slice(value.indexOf(':') + 1), true),
+  },
+  {
+    // Bundler credentials for private gem servers: BUNDLE_GEMS__EXAMPLE__COM=user:password.
+    type: 'BUNDLER_CREDENTIALS',
+    category: 'secret',
+    pattern: 'BUNDLE_[A-Z0-9_]+__[A-Z]{2,}[ \\t]*[:=][ \\t]*["\']?([^\\s"\';&:]+:[^\\s"\';&]+)',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 96,
+    priority: CREDENTIAL,
+  },
+  token('FACEBOOK_APP_TOKEN', '\\d{15,16}\\|[A-Za-z0-9_-]{27}'),
+  token('INTRA42_CLIENT_SECRET', 's-s4t2(?:ud|af)-[a-f0-9]{64}', { window: 80 }),
+  token('GCP_API_KEY', 'AIza[0-9A-Za-z_-]{35}'),
+  token('GCP_SERVICE_ACCOUNT_KEY', '"private_key_id"\\s*:\\s*"([a-f0-9]{40})"', {
+    valueGroup: 1,
+    boundary: 'none',
+  }),
+  token('AZURE_CLIENT_SECRET', '[A-Za-z0-9_~.-]{3}\\d[Q8]~[A-Za-z0-9_~.-]{31,34}', { boundary: 'alnum' }),
+  token('AZURE_STORAGE_KEY', '(?i:AccountKey)=([A-Za-z0-9+/]{86}==)', {
+    valueGroup: 1,
+    boundary: 'none',
+    window: 110,
+  }),
+  token('GITHUB_TOKEN', 'gh[pousr]_[A-Za-z0-9]{36}', { validate: githubTokenChecksumValid }),
+  token('GITHUB_TOKEN', 'github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}', { window: 96 }),
+  token(
+    'GITLAB_TOKEN',
+    'gl(?:pat|ptt|rt|dt|cbt|imt|oas|ft|soat|sr|cr)-[A-Za-z0-9_-]{20,}(?:\\.[A-Za-z0-9]{2}\\.[A-Za-z0-9]{7,9})?|glagent-[A-Za-z0-9_-]{50,}|GR1348941[A-Za-z0-9_-]{20,}',
+    {
+      boundary: 'word',
+      validate: gitlabTokenValid,
+    },
+  ),
+  token('SLACK_TOKEN', 'xox[abprse](?:\\.xox[abp])?-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,}', {
+    validate: (v) => v.length >= 24 && /\d{4}/.test(v) && shannonEntropy(v) >= 2.5,
+  }),
+  token('SLACK_WEBHOOK', 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}', {
+    boundary: 'none',
+  }),
+  token('STRIPE_KEY', '(?:sk|rk)_(?:test|live|prod)_[A-Za-z0-9]{10,99}|whsec_[A-Za-z0-9]{24,}'),
+  token(
+    'OPENAI_API_KEY',
+    'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,}|sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}|sk-[A-Za-z0-9]{48}',
+    {
+      window: 72,
+    },
+  ),
+  token('ANTHROPIC_API_KEY', 'sk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{20,}', {
+    priority: CREDENTIAL + 1,
+  }),
+  token('TWILIO_API_KEY', 'SK[0-9a-fA-F]{32}', { validate: randomish(3.0) }),
+  token('SENDGRID_API_KEY', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', { window: 80 }),
+  token('NPM_TOKEN', 'npm_[A-Za-z0-9]{36}', { validate: randomish(3.0) }),
+  token('PYPI_TOKEN', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}', { window: 80 }),
+  token('HUGGINGFACE_TOKEN', 'hf_[A-Za-z]{34}|api_org_[A-Za-z]{34}', { validate: randomish(3.5) }),
+  token('MAILCHIMP_API_KEY', '[0-9a-f]{32}-us\\d{1,2}'),
+  token('SHOPIFY_TOKEN', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'),
+  token('DIGITALOCEAN_TOKEN', 'do[opr]_v1_[a-f0-9]{64}', { window: 80 }),
+  token('DATABRICKS_TOKEN', 'dapi[a-f0-9]{32}(?:-\\d)?'),
+  token('PERPLEXITY_API_KEY', 'pplx-[A-Za-z0-9]{48}'),
+  token('ATLASSIAN_API_TOKEN', 'ATATT3[A-Za-z0-9_=-]{40,}', { validate: minLength(150) }),
+  token('AGE_SECRET_KEY', 'AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}', { window: 80 }),
+  token('CLOUDFLARE_ORIGIN_CA_KEY', 'v1\\.0-[a-f0-9]{24}-[a-f0-9]{40,}', { validate: minLength(176) }),
+  token('CLICKHOUSE_API_SECRET', '4b1d[A-Za-z0-9]{38}'),
+  token('FLYIO_TOKEN', 'fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{40,}={0,3}', {
+    validate: (v) => v.startsWith('fo1_') || v.length >= 100,
+  }),
+  token('GRAFANA_TOKEN', 'glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}'),
+  token('HASHICORP_TF_TOKEN', '[a-z0-9]{14}\\.atlasv1\\.[a-z0-9_=-]{60,70}', { window: 100 }),
+  token('HEROKU_API_KEY', 'HRKU-AA[0-9a-zA-Z_-]{58}', { window: 80 }),
+  token('INFRACOST_TOKEN', 'ico-[a-zA-Z0-9]{32}'),
+  token('LINEAR_API_KEY', 'lin_api_[a-zA-Z0-9]{40}'),
+  token('MAXMIND_LICENSE_KEY', '[A-Za-z0-9]{6}_[A-Za-z0-9]{29}_mmk'),
+  token('NOTION_TOKEN', 'ntn_[0-9]{11}[A-Za-z0-9]{35}|secret_[A-Za-z0-9]{43}'),
+  token('POSTMAN_API_KEY', 'PMAK-[a-f0-9]{24}-[a-f0-9]{34}'),
+  token('PULUMI_TOKEN', 'pul-[a-f0-9]{40}'),
+  token('SENTRY_TOKEN', 'sntry[su]_[A-Za-z0-9+/=_]{40,}'),
+  token('SONAR_TOKEN', 'sq[pau]_[A-Za-z0-9]{40}'),
+  token('SOURCEGRAPH_TOKEN', 'sgp_(?:[a-fA-F0-9]{16}|local)_[a-fA-F0-9]{40}|sgp_[a-fA-F0-9]{40}', {
+    validate: randomish(3.0),
+  }),
+  token('SQUARE_TOKEN', 'sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60}'),
+  token('TELEGRAM_BOT_TOKEN', '\\d{8,10}:AA[A-Za-z0-9_-]{33}'),
+  token('VAULT_TOKEN', 'hv[sbr]\\.[A-Za-z0-9_-]{24,}', { validate: randomish(3.0) }),
+  token('FACEBOOK_ACCESS_TOKEN', 'EAA[MC][A-Za-z0-9]{40,}', { validate: minLength(100) }),
+  token(
+    'ONEPASSWORD_TOKEN',
+    'ops_eyJ[A-Za-z0-9+/]{40,}={0,3}|A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}',
+    {
+      validate: (v) => !v.startsWith('ops_') || v.length >= 200,
+    },
+  ),
+  token('OPENSHIFT_TOKEN', 'sha256~[A-Za-z0-9_-]{43}'),
+  token('DISCORD_TOKEN', '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}', {
+    validate: randomish(3.5),
+  }),
+  {
+    type: 'JWT',
+    category: 'secret',
+    pattern: 'eyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{4,}(?:\\.[A-Za-z0-9_-]*)?',
+    boundary: 'alnum',
+    window: 48,
+    priority: CREDENTIAL,
+    validate: jwtValid,
+  },
+  {
+    // The body keeps growing until the END line, so a key cut off mid-stream is still held back.
+    type: 'PRIVATE_KEY',
+    category: 'secret',
+    pattern:
+      '-----BEGIN[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----(?:(?:\\r?\\n|\\\\r?\\\\n|[ \\t])(?:[A-Za-z0-9+/=]{1,100}|[A-Za-z-]{1,30}: ?[A-Za-z0-9,. -]{1,100}))*(?:(?:\\r?\\n|\\\\r?\\\\n|[ \\t]){0,4}-----END[ A-Z0-9]{0,30}PRIVATE KEY(?: BLOCK)?-----)?',
+    boundary: 'none',
+    window: 64,
+    priority: CREDENTIAL + 5,
+    validate: (value) => {
+      // A real key has a base64 body; `-----BEGIN PRIVATE KEY-----\nanything\n-----END…` does not.
+      const body = value.replace(/-----(?:BEGIN|END)[^-]*-----/g, '').replace(/[^A-Za-z0-9+/=]/g, '');
+      return body.length >= 40 && shannonEntropy(body) >= 4;
+    },
+  },
+  {
+    type: 'DATABASE_URL',
+    category: 'secret',
+    pattern: `(?i:${DB_SCHEMES})://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?)?`,
+    boundary: 'none',
+    window: 48,
+    priority: CREDENTIAL + 2,
+    validate: (value) => credentialPasswordValid(value),
+  },
+  {
+    type: 'URL_CREDENTIALS',
+    category: 'secret',
+    pattern: `[A-Za-z][A-Za-z0-9+.-]{1,20}://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?)?`,
+    boundary: 'none',
+    window: 48,
+    priority: CREDENTIAL + 1,
+    validate: (value) => credentialPasswordValid(value),
+  },
+  {
+    type: 'BASIC_AUTH_HEADER',
+    category: 'secret',
+    pattern:
+      '(?i:authorization)["\']?[ \\t]{0,3}[:=][ \\t]{0,3}["\']?(?:[A-Za-z-]{2,20}[ \\t]+)?([A-Za-z0-9._~+/=-]{16,})',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 96,
+    priority: CREDENTIAL - 2,
+    validate: (value) => secretValueValid(value, false),
+  },
+  {
+    // `api_key = "…"`, `"client_secret": "…"`, `PASSWORD=…`, `-u user:password` in shell and config.
+    type: 'GENERIC_SECRET',
+    category: 'secret',
+    pattern:
+      '(?i:api[_.-]?key|apikey|secret|token|passw(?:or)?d|pwd|passphrase|access[_.-]?key|auth[_.-]?key|credentials?|private[_.-]?key|license[_.-]?key|login|[_.-]key|[a-z]Key)[A-Za-z0-9_.-]{0,24}(?:["\']?[ \\t]{0,4}(?:[A-Za-z]{3,8}[ \\t]{1,4})?(?:=|:=|::=|:::=|=>|:|\\.=|\\?=|\\|\\|:=)[ \\t]{0,4}|>\\s{0,12}|["\'][ \\t]*,[ \\t]*)["\'`]?([^\\s"\'`;,<>(){}\\[\\]]{6,})',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 112,
+    priority: CREDENTIAL - 5,
+    validate: (value, text, start) => {
+      const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
+      // `credentialsId: '…'`, `secret_length = …`, `tokenFile=…`: names of things, not secrets.
+      if (NOT_A_SECRET_NAME.test(head)) return false;
+      const passwordLike = /pass|pwd/.test(head.slice(-32));
+      return secretValueValid(value, passwordLike);
+    },
+  },
+];
+
+const GITLAB_LENGTHS: Readonly<Record<string, number>> = {
+  glpat: 20,
+  glptt: 40,
+  glrt: 20,
+  gldt: 20,
+  glcbt: 20,
+  glimt: 25,
+  gloas: 64,
+  GR1348941: 20,
+};
+
+/** GitLab tokens have fixed lengths per prefix (routable `glpat-` tokens are longer and dotted). */
+function gitlabTokenValid(value: string): boolean {
+  const dash = value.indexOf('-');
+  const prefix = value.startsWith('GR1348941') ? 'GR1348941' : value.slice(0, dash);
+  const body = value.slice(prefix.length + (prefix === 'GR1348941' ? 0 : 1));
+  const expected = GITLAB_LENGTHS[prefix];
+  if (body.includes('.')) return body.length >= 27;
+  return (expected === undefined ? body.length >= 20 : body.length === expected) && shannonEntropy(body) >= 3;
+}
+
+/** A URL's password part is a real value, not a placeholder such as `password` or `${DB_PASS}`. */
+function credentialPasswordValid(url: string): boolean {
+  const afterScheme = url.slice(url.indexOf('://') + 3);
+  const at = afterScheme.lastIndexOf('@');
+  const userInfo = afterScheme.slice(0, at);
+  if (at < 0) return false;
+  const password = userInfo.slice(userInfo.indexOf(':') + 1);
+  return password.length > 0 && !PASSWORD_PLACEHOLDER.test(password);
+}

@@ -1,0 +1,216 @@
+import RE2 from 're2';
+import { LlmGuardError } from '../errors/llm-guard-error.js';
+import type { PiiCategory, PiiDetector, PiiMatch } from './types.js';
+
+/** Characters of text before a value that validators and context words may look at. */
+export const LEFT_CONTEXT = 64;
+/** Characters after a value that validators may look at (boundaries, "… office" labels). */
+export const RIGHT_CONTEXT = 24;
+
+interface CompiledDetector {
+  readonly type: string;
+  readonly category: PiiCategory;
+  readonly regex: RE2;
+  readonly valueGroup: number;
+  readonly boundary: PiiDetector['boundary'];
+  readonly validate: PiiDetector['validate'];
+  readonly context: readonly string[] | undefined;
+  readonly contextWindow: number;
+  readonly priority: number;
+}
+
+/** A candidate span the patterns matched, accepted or not; streaming never cuts through one. */
+export interface RawSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Result of one scan: accepted, non-overlapping detections in text order, and every raw candidate. */
+export interface ScanResult {
+  readonly matches: readonly PiiMatch[];
+  readonly raw: readonly RawSpan[];
+}
+
+/** Compiled detectors: one `RE2.Set` pass tells which patterns can match; only those run for positions. */
+export interface PiiScanner {
+  /** Detections in `text`, starting the search at `from` (earlier text is context only). */
+  scan(text: string, from?: number): ScanResult;
+  /** Longest text any detector needs before its pattern first matches (the streaming window). */
+  readonly window: number;
+  /** Every type this scanner can report. */
+  readonly types: readonly string[];
+}
+
+/**
+ * Compiles detectors into one RE2 set plus one global RE2 per detector. A pattern RE2 rejects is a
+ * startup error (`ERR_LLMGUARD_INVALID_RULE`) naming the type, never a runtime surprise.
+ *
+ * @example
+ * const scanner = createPiiScanner([...PII_DETECTORS, ...SECRET_DETECTORS]);
+ * scanner.scan('mail bob@example.com').matches[0]?.type; // 'EMAIL'
+ */
+export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner {
+  const compiled: CompiledDetector[] = detectors.map((detector) => {
+    const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
+    let regex: RE2;
+    try {
+      regex = new RE2(source, detector.valueGroup ? 'gud' : 'gu');
+    } catch (cause) {
+      throw new LlmGuardError('ERR_LLMGUARD_INVALID_RULE', {
+        detail: `The pattern of detector "${detector.type}" does not compile under RE2.`,
+        cause,
+      });
+    }
+    return {
+      type: detector.type,
+      category: detector.category,
+      regex,
+      valueGroup: detector.valueGroup ?? 0,
+      boundary: detector.boundary ?? 'word',
+      validate: detector.validate,
+      context: detector.context?.map((word) => word.toLowerCase()),
+      contextWindow: Math.min(detector.contextWindow ?? 48, LEFT_CONTEXT),
+      priority: detector.priority ?? 0,
+    };
+  });
+  let set: InstanceType<typeof RE2.Set> | undefined;
+  try {
+    set =
+      compiled.length === 0
+        ? undefined
+        : new RE2.Set(
+            compiled.map((c) => c.regex.source),
+            'u',
+          );
+  } catch (cause) {
+    throw new LlmGuardError('ERR_LLMGUARD_INVALID_RULE', {
+      detail: 'The detector patterns do not compile as one RE2 set.',
+      cause,
+    });
+  }
+  const window = detectors.reduce((max, d) => Math.max(max, d.window ?? 128), 0);
+  const types = [...new Set(detectors.map((d) => d.type))];
+
+  return {
+    window,
+    types,
+    scan(text: string, from = 0): ScanResult {
+      if (set === undefined || text.length === from) return { matches: [], raw: [] };
+      const hits = set.match(text);
+      if (hits.length === 0) return { matches: [], raw: [] };
+      const found: PiiMatch[] = [];
+      const raw: RawSpan[] = [];
+      for (const index of hits) {
+        const detector = compiled[index]!;
+        const regex = detector.regex;
+        regex.lastIndex = from;
+        for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+          const matchStart = m.index;
+          const matchEnd = matchStart + m[0].length;
+          if (matchEnd === matchStart) {
+            regex.lastIndex = matchEnd + 1;
+            continue;
+          }
+          raw.push({ start: matchStart, end: matchEnd });
+          const accepted = accept(detector, m, text);
+          if (accepted === undefined) continue;
+          found.push(accepted);
+          // A value trimmed by its validator (an IBAN with glued text) frees the rest for the next match.
+          if (detector.valueGroup === 0 && accepted.end < matchEnd) regex.lastIndex = accepted.end;
+        }
+      }
+      return { matches: resolveOverlaps(found), raw };
+    },
+  };
+}
+
+function accept(detector: CompiledDetector, m: RegExpExecArray, text: string): PiiMatch | undefined {
+  let start = m.index;
+  let value = m[0];
+  if (detector.valueGroup > 0) {
+    const span = m.indices?.[detector.valueGroup];
+    const groupValue = m[detector.valueGroup];
+    if (span === undefined || groupValue === undefined) return undefined;
+    start = span[0];
+    value = groupValue;
+  }
+  let end = start + value.length;
+  if (!boundaryOk(detector.boundary, text, start, end)) return undefined;
+  if (detector.context !== undefined && !contextOk(detector, text, start)) return undefined;
+  if (detector.category === 'secret' && looksLikePlaceholder(value)) return undefined;
+  if (detector.validate !== undefined) {
+    const verdict = detector.validate(value, text, start, end);
+    if (verdict === false || verdict === 0) return undefined;
+    if (typeof verdict === 'number' && verdict < value.length) {
+      value = value.slice(0, verdict);
+      end = start + verdict;
+    }
+  }
+  return { type: detector.type, category: detector.category, start, end, value, priority: detector.priority };
+}
+
+const PLACEHOLDER_WORDS = [
+  'example',
+  'xxxx',
+  'your_',
+  'your-',
+  'yourtoken',
+  'here',
+  'redacted',
+  'placeholder',
+  '<',
+  '****',
+  '....',
+];
+
+/** Documentation placeholders in a credential shape: `AKIAXXXXXXXXXXXXXXXX`, `pplx-xxxx…`, `…EXAMPLE`. */
+function looksLikePlaceholder(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (PLACEHOLDER_WORDS.some((word) => lower.includes(word))) return true;
+  // Runs of the characters documentation uses to blank out a value: xxxxxxxx, 00000000, ********.
+  let run = 0;
+  for (let i = 0; i < lower.length; i++) {
+    const ch = lower[i]!;
+    run =
+      (ch === 'x' || ch === '0' || ch === '*' || ch === '#') && (run === 0 || ch === lower[i - 1])
+        ? run + 1
+        : 0;
+    if (run >= 8) return true;
+  }
+  return false;
+}
+
+function isAlnum(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function boundaryOk(boundary: PiiDetector['boundary'], text: string, start: number, end: number): boolean {
+  if (boundary === 'none') return true;
+  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
+  const after = end < text.length ? text.charCodeAt(end) : -1;
+  const blocked = (code: number): boolean => {
+    if (code < 0) return false;
+    if (boundary === 'digit') return code >= 48 && code <= 57;
+    if (boundary === 'alnum') return isAlnum(code);
+    return isAlnum(code) || code === 95;
+  };
+  return !blocked(before) && !blocked(after);
+}
+
+function contextOk(detector: CompiledDetector, text: string, start: number): boolean {
+  const before = text.slice(Math.max(0, start - detector.contextWindow), start).toLowerCase();
+  return detector.context!.some((word) => before.includes(word));
+}
+
+/** Higher priority first, then the longer span, then the earlier one; the result is in text order. */
+function resolveOverlaps(found: PiiMatch[]): PiiMatch[] {
+  if (found.length <= 1) return found;
+  const ranked = [...found].sort(
+    (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
+  );
+  const kept: PiiMatch[] = [];
+  for (const candidate of ranked) {
+    if (kept.every((k) => candidate.end <= k.start || candidate.start >= k.end)) kept.push(candidate);
+  }
+  return kept.sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,145 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { GuardContext } from '../context/guard-context.js';
+import { createResponseBodyTransformer } from '../response/create-response-transformer.js';
+import { DEFAULT_DETECTORS } from './pii-guard.js';
+import { createPiiScanner } from './scanner.js';
+import { createStreamRedactor, redactText } from './stream-redactor.js';
+
+const scanner = createPiiScanner(DEFAULT_DETECTORS);
+const mask = (m: { type: string }): string => `[${m.type}]`;
+
+const VALUES = [
+  'bob.smith@example.com',
+  '4111 1111 1111 1111',
+  '5500-0000-0000-0004',
+  '536-32-3065',
+  'DE89 3704 0044 0532 0130 00',
+  '(415) 555-0132',
+  '+44 20 7123 4567',
+  '10.20.30.40',
+  '2001:db8::8a2e:370:7334',
+  '00:1A:2B:3C:4D:5E',
+  'AKIAIOSFODNN7EXAMPLF',
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+  'postgres://admin:s3cr3tP4ss@db.internal:5432/app',
+];
+const FILLER = ['hello ', 'the card ', 'é ', '日本語 ', '😀 ', 'mail: ', '\n', 'call ', ' and ', '12 ', 'x'];
+
+const textArb = fc
+  .array(fc.oneof(fc.constantFrom(...VALUES), fc.constantFrom(...FILLER), fc.string({ maxLength: 8 })), {
+    maxLength: 30,
+  })
+  .map((parts) => parts.join(' '));
+
+/** Every detected value is gone from the output, unless the same characters also occur undetected. */
+function expectNoDetectedValue(text: string, out: string): void {
+  const { matches } = scanner.scan(text);
+  let rest = text;
+  for (const m of [...matches].reverse()) rest = rest.slice(0, m.start) + '\u0000' + rest.slice(m.end);
+  for (const m of matches) if (!rest.includes(m.value)) expect(out).not.toContain(m.value);
+}
+
+function streamed(text: string, cuts: number[]): string {
+  const t = createStreamRedactor(scanner, mask);
+  const points = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+  let out = '';
+  let at = 0;
+  for (const p of points) {
+    out += t.push(text.slice(at, p));
+    at = p;
+  }
+  return out + t.push(text.slice(at)) + t.flush();
+}
+
+describe('streaming redaction', () => {
+  it('equals redacting the whole text at once, for every way of cutting it', () => {
+    fc.assert(
+      fc.property(textArb, fc.array(fc.nat(), { maxLength: 40 }), (text, cuts) => {
+        expect(streamed(text, cuts)).toBe(redactText(scanner, text, mask));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('equals the whole-text result with 1-character chunks and never releases a detected value', () => {
+    fc.assert(
+      fc.property(textArb, (text) => {
+        const t = createStreamRedactor(scanner, mask);
+        let out = '';
+        for (const ch of text) out += t.push(ch);
+        out += t.flush();
+        expect(out).toBe(redactText(scanner, text, mask));
+        expectNoDetectedValue(text, out);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds a card number split across chunks', () => {
+    const t = createStreamRedactor(scanner, mask);
+    const first = t.push('pay with 4111 1111 ');
+    const rest = t.push('1111 1111 today') + t.flush();
+    expect(first + rest).toBe('pay with [CREDIT_CARD] today');
+    expect(first).not.toContain('4111');
+  });
+});
+
+function ctx(): GuardContext {
+  return { requestId: 'r', path: '/v1/chat/completions' } as unknown as GuardContext;
+}
+
+describe('SSE byte stream property', () => {
+  it('redacts OpenAI chat SSE identically for every byte cut, including inside UTF-8 sequences and lines', () => {
+    const hooks = [{ textTransform: () => createStreamRedactor(scanner, mask) }];
+    fc.assert(
+      fc.property(
+        textArb,
+        fc.array(fc.nat(), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 7 }),
+        (text, cuts, piece) => {
+          const deltas: string[] = [];
+          for (let i = 0; i < text.length; i += piece) deltas.push(text.slice(i, i + piece));
+          const sse =
+            deltas
+              .map(
+                (d) =>
+                  `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: d }, finish_reason: null }] })}\n\n`,
+              )
+              .join('') +
+            `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
+          const bytes = new TextEncoder().encode(sse);
+          const transformer = createResponseBodyTransformer(ctx(), hooks, {
+            status: 200,
+            header: (n) => (n === 'content-type' ? 'text/event-stream' : undefined),
+          })!;
+          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const chunks: Uint8Array[] = [];
+          let at = 0;
+          for (const p of points) {
+            chunks.push(transformer.write(bytes.slice(at, p)));
+            at = p;
+          }
+          chunks.push(transformer.write(bytes.slice(at)), transformer.end());
+          const out = new TextDecoder().decode(Buffer.concat(chunks));
+          let joined = '';
+          let done = false;
+          for (const block of out.split('\n\n')) {
+            if (!block.startsWith('data: ')) continue;
+            const data = block.slice(6);
+            if (data === '[DONE]') {
+              done = true;
+              continue;
+            }
+            const parsed = JSON.parse(data) as { choices: { delta: { content?: string } }[] };
+            joined += parsed.choices[0]?.delta.content ?? '';
+          }
+          expect(done).toBe(true);
+          expect(joined).toBe(redactText(scanner, text, mask));
+          expectNoDetectedValue(text, out);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});

@@ -1,0 +1,65 @@
+/** Whether a detected value is personal data or a credential. Actions can be set per category. */
+export type PiiCategory = 'pii' | 'secret';
+
+/**
+ * What happens to a detected value.
+ * - `block`: refuse the request (403 `ERR_LLMGUARD_SENSITIVE_DATA`, listing types, never values);
+ *   in an answer, where nothing can be refused any more, the value is masked.
+ * - `mask`: replace with `[TYPE]`.
+ * - `hash`: replace with `[TYPE:hex]`, a keyed HMAC stable per tenant.
+ * - `pseudonymize`: replace with `[TYPE_n]`; the answer gets the original back.
+ * - `allow`: detect and report, change nothing.
+ */
+export type PiiAction = 'block' | 'mask' | 'hash' | 'pseudonymize' | 'allow';
+
+/** Boundary requirement around a match, checked in code because RE2 has no look-around. */
+export type MatchBoundary = 'word' | 'digit' | 'alnum' | 'none';
+
+/**
+ * One detector, as data. `pattern` is RE2 syntax and runs inside one `RE2.Set` with every other
+ * detector; `validate` (checksums, ranges) runs in code on the candidates the set admits.
+ */
+export interface PiiDetector {
+  /** Stable type name, upper snake case, e.g. `EMAIL`, `CREDIT_CARD`, `AWS_ACCESS_KEY`. */
+  readonly type: string;
+  readonly category: PiiCategory;
+  /** RE2 pattern. Use capture group `valueGroup` to mark the value inside a context match. */
+  readonly pattern: string;
+  /** Case-insensitive pattern. Default `false`. */
+  readonly ignoreCase?: boolean;
+  /** Capture group that holds the value (the rest is context such as `password=`). Default 0. */
+  readonly valueGroup?: number;
+  /**
+   * Longest text the pattern needs before it can first match. Bounds the streaming hold-back window;
+   * longer matches (JWTs, PEM blocks) keep growing and stay held while they touch the end.
+   * Default 128.
+   */
+  readonly window?: number;
+  /** Character class that must not touch the value on either side. Default `'word'`. */
+  readonly boundary?: MatchBoundary;
+  /**
+   * Extra check on the value (checksum, range). Runs only on candidates. Return `true` to accept,
+   * `false` to reject, or a number to accept only that many leading characters (trailing
+   * punctuation after a URL, text glued after an IBAN).
+   */
+  readonly validate?: (value: string, text: string, start: number, end: number) => boolean | number;
+  /**
+   * Words that must occur within `contextWindow` characters before the value (case-insensitive),
+   * e.g. `passport` for passport numbers. Absent: no context needed.
+   */
+  readonly context?: readonly string[];
+  /** How far before the value context words are looked for. Default 48. */
+  readonly contextWindow?: number;
+  /** Higher wins when two detections overlap; validated types rank above shapes. Default 0. */
+  readonly priority?: number;
+}
+
+/** One detection: type and half-open span `[start, end)` in UTF-16 units. Never logged with its text. */
+export interface PiiMatch {
+  readonly type: string;
+  readonly category: PiiCategory;
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+  readonly priority: number;
+}

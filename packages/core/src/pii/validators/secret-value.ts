@@ -1,0 +1,38 @@
+import RE2 from 're2';
+import { shannonEntropy } from './entropy.js';
+
+const PLACEHOLDER = new RE2(
+  '^(?:x+|\\*+|\\.+|-+|0+|null|none|nil|true|false|undefined|changeme|change_me|example|sample|dummy|redacted|hidden|secret|password|passwd|token|your[_-]?\\w*|my[_-]?\\w*|test\\w*|<[^>]*>|\\[[^\\]]*\\]|\\{[^}]*\\}|\\$\\{?[\\w.]+\\}?|%[\\w]+%?|\\{\\{.*\\}\\}|process\\.env\\.\\w+|os\\.environ.*|env\\(.*|getenv.*)$',
+  'i',
+);
+const IDENTIFIER = new RE2(
+  '^[a-z]+(?:[_.][a-z]+)*$|^[A-Z][a-z]+(?:[A-Z][a-z]+)*$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)*$',
+);
+const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|json|ya?ml|txt|md|html|css)$');
+
+/**
+ * A value assigned to a secret-like name (`api_key = "…"`) counts as a secret when it is not a
+ * placeholder, variable reference or plain identifier, and looks random: at least 16 characters
+ * with entropy ≥ 3.0 bits/char and both letters and digits, or, for password-like names, any
+ * non-placeholder of 6+ characters that mixes character classes.
+ *
+ * @example
+ * secretValueValid('9f8a7c6b5e4d3c2b1a0f9e8d', false); // true
+ */
+export function secretValueValid(value: string, passwordLike: boolean): boolean {
+  if (value.length < 6 || PLACEHOLDER.test(value) || CALL_OR_PATH.test(value)) return false;
+  if (IDENTIFIER.test(value)) return false;
+  let letters = 0;
+  let digits = 0;
+  let other = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122)) letters++;
+    else if (code >= 48 && code <= 57) digits++;
+    else other++;
+  }
+  if (passwordLike) return value.length >= 6 && (digits > 0 || other > 0) && letters + digits + other >= 6;
+  if (value.length < 16) return false;
+  if (digits === 0 && other === 0) return shannonEntropy(value) >= 3.8;
+  return letters > 0 && shannonEntropy(value) >= 3.0;
+}

@@ -1,0 +1,2 @@
+// Public API of @llmguard/express.
+export { type LlmGuardMiddleware, llmGuard } from './llm-guard.js';

@@ -1,0 +1,2 @@
+// Public API of @llmguard/fastify.
+export { type FastifyLlmGuardOptions, llmGuard } from './llm-guard.js';

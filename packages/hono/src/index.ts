@@ -1,0 +1,2 @@
+// Public API of @llmguard/hono.
+export { type LlmGuardEnv, llmGuard } from './llm-guard.js';

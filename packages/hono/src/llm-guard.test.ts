@@ -1,0 +1,123 @@
+import { type Guard, isLlmGuardError } from '@llmguard/core';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { type LlmGuardEnv, llmGuard } from './index.js';
+
+/** Replaces every prompt segment, as a redacting guard would. */
+const redact: Guard = {
+  name: 'test-redact',
+  phase: 'pii',
+  onBody(ctx) {
+    const prompt = ctx.prompt;
+    if (prompt === undefined) return;
+    for (let i = 0; i < prompt.segments.length; i++) prompt.replaceText(i, '[redacted]');
+    return 'modify';
+  },
+};
+
+const CHAT = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'my email is a@b.example' }] };
+const REDACTED = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: '[redacted]' }] };
+
+const post = (
+  app: Hono<LlmGuardEnv>,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> =>
+  // app.request() runs without @hono/node-server: the Web-standard path of the adapter.
+  Promise.resolve(
+    app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    }),
+  );
+
+describe('hono llmGuard()', () => {
+  it('serves the sanitized body through every body reader of c.req', async () => {
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', llmGuard({ guards: [redact] }));
+    app.post('/v1/chat/completions', async (c) => {
+      const json = await c.req.json();
+      const text = await c.req.text();
+      const bytes = new TextDecoder().decode(await c.req.arrayBuffer());
+      return c.json({
+        json,
+        text: JSON.parse(text),
+        bytes: JSON.parse(bytes),
+        modified: c.var.llmGuard.bodyModified,
+      });
+    });
+    const res = await post(app, JSON.stringify(CHAT), { 'x-request-id': 'rid-1' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-request-id')).toBe('rid-1');
+    expect(await res.json()).toEqual({ json: REDACTED, text: REDACTED, bytes: REDACTED, modified: true });
+  });
+
+  it('checks a body another middleware already read', async () => {
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', async (c, next) => {
+      await c.req.text();
+      await next();
+    });
+    app.use('/v1/*', llmGuard({ guards: [redact] }));
+    app.post('/v1/chat/completions', async (c) => c.json(await c.req.json()));
+    expect(await (await post(app, JSON.stringify(CHAT))).json()).toEqual(REDACTED);
+    const refused = await post(app, '{"model":');
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toBe('application/problem+json');
+  });
+
+  it('enforces the byte cap on the Web-standard stream too', async () => {
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', llmGuard({ body: { maxBytes: 1024 } }));
+    app.post('/v1/chat/completions', (c) => c.text('reached'));
+    const big = JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(4096) }] });
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < big.length; i += 512)
+          controller.enqueue(new TextEncoder().encode(big.slice(i, i + 512)));
+        controller.close();
+      },
+    });
+    const res = await app.request('/v1/chat/completions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('ERR_LLMGUARD_BODY_TOO_LARGE');
+  });
+
+  it('reports the finished answer once, without Node bindings', async () => {
+    const finishes: { status: number; aborted?: boolean }[] = [];
+    const { createGuardPipeline } = await import('@llmguard/core');
+    const base = createGuardPipeline({ guards: [] });
+    const app = new Hono<LlmGuardEnv>();
+    app.use(
+      '/v1/*',
+      llmGuard({
+        guards: base.guards,
+        async handle(request) {
+          const result = await base.handle(request);
+          return result.ok ? { ...result, finish: (info) => void finishes.push(info) } : result;
+        },
+      }),
+    );
+    app.post('/v1/chat/completions', (c) => c.json({ ok: true }, 202));
+    const res = await post(app, JSON.stringify(CHAT));
+    expect(await res.json()).toEqual({ ok: true });
+    expect(finishes).toEqual([{ status: 202, aborted: false }]);
+  });
+
+  it('throws a coded error for unknown options when the middleware is built', () => {
+    let thrown: unknown;
+    try {
+      llmGuard({ bodyy: {} } as never);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(isLlmGuardError(thrown)).toBe(true);
+    expect((thrown as { code: string }).code).toBe('ERR_LLMGUARD_INVALID_OPTIONS');
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * Trains the injection model and reports how well it generalises.
+ *
+ *   node --conditions=dev-source --import tsx scripts/train-injection-model.ts [--corpus FILE]
+ *        [--out FILE] [--seed N] [--epochs N] [--no-loso] [--dry-run]
+ *
+ * Reads `<repo>/../shared/corpora/prompt_dev.jsonl` by default, trains a hashed word + character
+ * n-gram logistic regression with a fixed seed (same input → same weights file), writes `packages/core/src/injection/model/injection-model.weights.json`,
+ * and prints: dev metrics (rules only / model only / combined) at the shipped threshold,
+ * leave-one-source-out metrics (each source held out in turn, trained on the rest), and the
+ * hand-written hard cases in `test/fixtures/injection/hard-cases.jsonl`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { INJECTION_DEFAULTS } from '../packages/core/src/injection/defaults.js';
+import { createFeatureScan, FEATURE_BITS, scanFeatures } from '../packages/core/src/injection/model/features.js';
+import {
+  decodeInjectionModel,
+  type InjectionModel,
+  type InjectionModelFile,
+} from '../packages/core/src/injection/model/injection-model.js';
+import { BUILTIN_RULES } from '../packages/core/src/injection/rules/builtin-rules.js';
+import { compileRules } from '../packages/core/src/injection/rules/rule-engine.js';
+import { tokenSoupRatio } from '../packages/core/src/injection/model/unnatural-text.js';
+import { buildInjectionScorer, type InjectionScorer } from '../packages/core/src/injection/scorer/build-scorer.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Row {
+  readonly text: string;
+  readonly label: 'injection' | 'benign';
+  readonly source: string;
+  readonly subtype: string;
+}
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+function readRows(path: string): Row[] {
+  const rows: Row[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const r = JSON.parse(line) as Partial<Row>;
+    if (typeof r.text !== 'string' || (r.label !== 'injection' && r.label !== 'benign')) continue;
+    rows.push({ text: r.text, label: r.label, source: r.source ?? 'unknown', subtype: r.subtype ?? 'unknown' });
+  }
+  return rows;
+}
+
+/** Mulberry32: a small seeded generator so shuffles are reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SIZE = 1 << FEATURE_BITS;
+
+interface Doc {
+  readonly buckets: Int32Array;
+  readonly y: number;
+}
+
+function featurize(views: readonly string[], labels: readonly number[]): Doc[] {
+  const out = createFeatureScan();
+  return views.map((v, i) => {
+    const buckets: number[] = [];
+    scanFeatures(v, undefined, out, (b) => buckets.push(b));
+    return { buckets: Int32Array.from(buckets), y: labels[i]! };
+  });
+}
+
+/** Logistic regression with AdaGrad and lazy L2; features are counts scaled by 1/√n. */
+function train(docs: readonly Doc[], seed: number, epochs: number): { bias: number; w: Float64Array } {
+  const w = new Float64Array(SIZE);
+  const g2 = new Float64Array(SIZE).fill(1e-8);
+  let bias = 0;
+  let bg2 = 1e-8;
+  const lr = Number(arg('--lr') ?? 0.2);
+  const l2 = Number(arg('--l2') ?? 2e-6);
+  const pos = docs.filter((d) => d.y === 1).length;
+  const neg = docs.length - pos;
+  const cw = [docs.length / (2 * Math.max(1, neg)), docs.length / (2 * Math.max(1, pos))];
+  const order = docs.map((_, i) => i);
+  const random = rng(seed);
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const k of order) {
+      const d = docs[k]!;
+      if (d.buckets.length === 0) continue;
+      const v = 1 / Math.sqrt(d.buckets.length);
+      let z = bias;
+      for (const f of d.buckets) z += w[f]! * v;
+      const p = 1 / (1 + Math.exp(-z));
+      const g = (p - d.y) * cw[d.y]!;
+      bg2 += g * g;
+      bias -= (lr * g) / Math.sqrt(bg2);
+      for (const f of d.buckets) {
+        const grad = g * v + l2 * w[f]!;
+        g2[f]! += grad * grad;
+        w[f]! -= (lr * grad) / Math.sqrt(g2[f]!);
+      }
+    }
+  }
+  return { bias, w };
+}
+
+function quantize(bias: number, w: Float64Array, unnatural: { start: number; full: number }): InjectionModelFile {
+  let max = 0;
+  for (const x of w) max = Math.max(max, Math.abs(x));
+  const scale = max / 127 || 1;
+  const q = new Int8Array(SIZE);
+  for (let i = 0; i < SIZE; i++) q[i] = Math.max(-127, Math.min(127, Math.round(w[i]! / scale)));
+  return {
+    format: 'llmguard-injection-model',
+    version: 1,
+    bits: FEATURE_BITS,
+    bias: Number(bias.toFixed(6)),
+    scale: Number(scale.toPrecision(8)),
+    weights: Buffer.from(q.buffer).toString('base64'),
+    unnatural,
+  };
+}
+
+interface Metrics {
+  n: number;
+  tp: number;
+  fp: number;
+  pos: number;
+  neg: number;
+}
+
+function measure(scores: readonly number[], rows: readonly Row[], threshold: number): Metrics {
+  const m: Metrics = { n: rows.length, tp: 0, fp: 0, pos: 0, neg: 0 };
+  rows.forEach((r, i) => {
+    const hit = scores[i]! >= threshold;
+    if (r.label === 'injection') {
+      m.pos++;
+      if (hit) m.tp++;
+    } else {
+      m.neg++;
+      if (hit) m.fp++;
+    }
+  });
+  return m;
+}
+
+const pct = (x: number, d: number): string => (d === 0 ? '—' : (x / d).toFixed(3));
+function line(name: string, m: Metrics): string {
+  return `| ${name} | ${m.n} | ${pct(m.tp, m.pos)} | ${pct(m.fp, m.neg)} |`;
+}
+
+function scorerFor(model: InjectionModel, disable?: 'rules' | 'model'): InjectionScorer {
+  const parts = new Set<'rules' | 'model' | 'unnatural'>();
+  if (disable === 'rules') parts.add('rules');
+  if (disable === 'model') {
+    parts.add('model');
+    parts.add('unnatural');
+  }
+  return buildInjectionScorer(compileRules(BUILTIN_RULES), model, {
+    maxDecodeDepth: INJECTION_DEFAULTS.maxDecodeDepth,
+    maxDecodedChars: INJECTION_DEFAULTS.maxDecodedChars,
+    unnaturalWeight: INJECTION_DEFAULTS.unnaturalWeight,
+    disable: parts,
+  });
+}
+
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+}
+
+function main(): void {
+  const corpus = resolve(arg('--corpus') ?? resolve(ROOT, '..', 'shared', 'corpora', 'prompt_dev.jsonl'));
+  const outPath = resolve(arg('--out') ?? resolve(ROOT, 'packages/core/src/injection/model/injection-model.weights.json'));
+  const seed = Number(arg('--seed') ?? 1337);
+  const epochs = Number(arg('--epochs') ?? 6);
+  const threshold = Number(arg('--threshold') ?? INJECTION_DEFAULTS.block);
+  const rows = readRows(corpus);
+  console.log(`corpus ${corpus}: ${rows.length} rows, seed ${seed}, epochs ${epochs}`);
+
+  // The view the scorer's model reads: same normalization as at run time.
+  const viewer = buildInjectionScorer(
+    compileRules(BUILTIN_RULES),
+    { bias: 0, scale: 1, weights: new Int8Array(SIZE), unnaturalStart: 0, unnaturalFull: 1 },
+    { maxDecodeDepth: 0, maxDecodedChars: 0, unnaturalWeight: 0 },
+  );
+  const views = rows.map((r) => viewer.view(r.text));
+  const labels = rows.map((r) => (r.label === 'injection' ? 1 : 0));
+
+  // Unnatural-text signal: math and code rows of the corpus reach token-soup ratios of 0.6–0.9,
+  // so it starts at 0.45 and only saturates at 0.95; with its weight it never blocks on its own.
+  const benignSoup = rows.filter((r) => r.label === 'benign').map((r) => tokenSoupRatio(r.text));
+  const unnatural = { start: 0.45, full: 0.95 };
+  console.log(
+    `token soup on benign rows: p99 ${quantile(benignSoup, 0.99).toFixed(2)}, max ${quantile(benignSoup, 1).toFixed(2)}`,
+  );
+
+  const docs = featurize(views, labels);
+  const fit = (keep: (i: number) => boolean): InjectionModel => {
+    const t = train(
+      docs.filter((_, i) => keep(i)),
+      seed,
+      epochs,
+    );
+    return decodeInjectionModel(quantize(t.bias, t.w, unnatural));
+  };
+
+  const full = train(docs, seed, epochs);
+  const file = quantize(full.bias, full.w, unnatural);
+  const model = decodeInjectionModel(file);
+  const sources = [...new Set(rows.map((r) => r.source))].sort();
+
+  const report: string[] = [];
+  report.push(`### Dev set, trained on all of it (in-sample), threshold ${threshold}`, '');
+  report.push('| scorer | n | TPR | FPR |', '|---|---|---|---|');
+  const variants: Array<['rules' | 'model' | undefined, string]> = [
+    ['model', 'rules only'],
+    ['rules', 'model only'],
+    [undefined, 'combined'],
+  ];
+  for (const [disable, name] of variants) {
+    const s = scorerFor(model, disable);
+    report.push(line(name, measure(rows.map((r) => s.score(r.text).score), rows, threshold)));
+  }
+
+  const hardPath = resolve(ROOT, 'test/fixtures/injection/hard-cases.jsonl');
+  const hard = existsSync(hardPath) ? readRows(hardPath) : [];
+  if (hard.length > 0) {
+    report.push('', `### Hand-written hard cases (${hard.length} rows, never trained on), threshold ${threshold}`, '');
+    report.push('| scorer | subset | n | TPR | FPR |', '|---|---|---|---|---|');
+    for (const [disable, name] of variants) {
+      const s = scorerFor(model, disable);
+      const scores = hard.map((r) => s.score(r.text).score);
+      report.push(line(`${name} | all`, measure(scores, hard, threshold)));
+      if (process.argv.includes('--show-errors') && name === 'combined') {
+        hard.forEach((r, i) => {
+          const sc = s.score(r.text);
+          if ((scores[i]! >= threshold) !== (r.label === 'injection'))
+            console.error(`HARD ${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} u=${sc.unnatural.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 120).replaceAll('\n', ' ')}`);
+        });
+      }
+      for (const sub of [...new Set(hard.map((r) => r.subtype))].sort()) {
+        const idx = hard.map((r, i) => (r.subtype === sub ? i : -1)).filter((i) => i >= 0);
+        report.push(
+          line(
+            `${name} | ${sub}`,
+            measure(
+              idx.map((i) => scores[i]!),
+              idx.map((i) => hard[i]!),
+              threshold,
+            ),
+          ),
+        );
+      }
+    }
+  }
+
+  if (!process.argv.includes('--no-loso')) {
+    report.push('', `### Leave one source out (model retrained without the source), threshold ${threshold}`, '');
+    report.push('| held-out source | n | TPR rules | TPR model | TPR combined | FPR rules | FPR model | FPR combined |');
+    report.push('|---|---|---|---|---|---|---|---|');
+    const pooled = { rules: [] as number[], model: [] as number[], combined: [] as number[] };
+    const pooledRows: Row[] = [];
+    for (const source of sources) {
+      const held = rows.map((r, i) => (r.source === source ? i : -1)).filter((i) => i >= 0);
+      const foldModel = fit((i) => rows[i]!.source !== source);
+      const heldRows = held.map((i) => rows[i]!);
+      const result: Record<string, Metrics> = {};
+      for (const [disable, name] of variants) {
+        const s = scorerFor(foldModel, disable);
+        const scores = heldRows.map((r) => s.score(r.text).score);
+        const key = name === 'rules only' ? 'rules' : name === 'model only' ? 'model' : 'combined';
+        pooled[key].push(...scores);
+        result[key] = measure(scores, heldRows, threshold);
+      }
+      pooledRows.push(...heldRows);
+      if (process.argv.includes('--show-errors')) {
+        const s = scorerFor(foldModel);
+        for (const r of heldRows) {
+          const sc = s.score(r.text);
+          if ((sc.score >= threshold) !== (r.label === 'injection'))
+            console.error(`${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 160).replaceAll('\n', ' ')}`);
+        }
+      }
+      const r = result as Record<'rules' | 'model' | 'combined', Metrics>;
+      report.push(
+        `| ${source} | ${held.length} | ${pct(r.rules.tp, r.rules.pos)} | ${pct(r.model.tp, r.model.pos)} | ${pct(r.combined.tp, r.combined.pos)} | ${pct(r.rules.fp, r.rules.neg)} | ${pct(r.model.fp, r.model.neg)} | ${pct(r.combined.fp, r.combined.neg)} |`,
+      );
+    }
+    const all = {
+      rules: measure(pooled.rules, pooledRows, threshold),
+      model: measure(pooled.model, pooledRows, threshold),
+      combined: measure(pooled.combined, pooledRows, threshold),
+    };
+    report.push(
+      `| **pooled** | ${pooledRows.length} | ${pct(all.rules.tp, all.rules.pos)} | ${pct(all.model.tp, all.model.pos)} | ${pct(all.combined.tp, all.combined.pos)} | ${pct(all.rules.fp, all.rules.neg)} | ${pct(all.model.fp, all.model.neg)} | ${pct(all.combined.fp, all.combined.neg)} |`,
+    );
+  }
+  console.log(report.join('\n'));
+
+  if (!process.argv.includes('--dry-run')) {
+    const out: InjectionModelFile = {
+      ...file,
+      trainedOn: { corpus: 'prompt_dev.jsonl', rows: rows.length, seed, epochs, bits: FEATURE_BITS },
+    };
+    writeFileSync(outPath, JSON.stringify(out) + '\n');
+    console.log(`wrote ${outPath} (${Math.round(JSON.stringify(out).length / 1024)} KB)`);
+  }
+}
+
+main();
