@@ -14,16 +14,24 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INJECTION_DEFAULTS } from '../packages/core/src/injection/defaults.js';
-import { createFeatureScan, FEATURE_BITS, scanFeatures } from '../packages/core/src/injection/model/features.js';
+import {
+  createFeatureScan,
+  FEATURE_BITS,
+  MIN_FEATURE_NORM,
+  scanFeatures,
+} from '../packages/core/src/injection/model/features.js';
 import {
   decodeInjectionModel,
   type InjectionModel,
   type InjectionModelFile,
 } from '../packages/core/src/injection/model/injection-model.js';
+import { tokenSoupRatio } from '../packages/core/src/injection/model/unnatural-text.js';
 import { BUILTIN_RULES } from '../packages/core/src/injection/rules/builtin-rules.js';
 import { compileRules } from '../packages/core/src/injection/rules/rule-engine.js';
-import { tokenSoupRatio } from '../packages/core/src/injection/model/unnatural-text.js';
-import { buildInjectionScorer, type InjectionScorer } from '../packages/core/src/injection/scorer/build-scorer.js';
+import {
+  buildInjectionScorer,
+  type InjectionScorer,
+} from '../packages/core/src/injection/scorer/build-scorer.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -45,7 +53,12 @@ function readRows(path: string): Row[] {
     if (line.trim() === '') continue;
     const r = JSON.parse(line) as Partial<Row>;
     if (typeof r.text !== 'string' || (r.label !== 'injection' && r.label !== 'benign')) continue;
-    rows.push({ text: r.text, label: r.label, source: r.source ?? 'unknown', subtype: r.subtype ?? 'unknown' });
+    rows.push({
+      text: r.text,
+      label: r.label,
+      source: r.source ?? 'unknown',
+      subtype: r.subtype ?? 'unknown',
+    });
   }
   return rows;
 }
@@ -88,7 +101,9 @@ function train(docs: readonly Doc[], seed: number, epochs: number): { bias: numb
   const l2 = Number(arg('--l2') ?? 2e-6);
   const pos = docs.filter((d) => d.y === 1).length;
   const neg = docs.length - pos;
-  const cw = [docs.length / (2 * Math.max(1, neg)), docs.length / (2 * Math.max(1, pos))];
+  // Benign rows weigh more than attacks: a text with little evidence should sit well below 0.5.
+  const benignWeight = Number(arg('--benign-weight') ?? 2);
+  const cw = [benignWeight * (docs.length / (2 * Math.max(1, neg))), docs.length / (2 * Math.max(1, pos))];
   const order = docs.map((_, i) => i);
   const random = rng(seed);
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -99,7 +114,7 @@ function train(docs: readonly Doc[], seed: number, epochs: number): { bias: numb
     for (const k of order) {
       const d = docs[k]!;
       if (d.buckets.length === 0) continue;
-      const v = 1 / Math.sqrt(d.buckets.length);
+      const v = 1 / Math.sqrt(Math.max(d.buckets.length, MIN_FEATURE_NORM));
       let z = bias;
       for (const f of d.buckets) z += w[f]! * v;
       const p = 1 / (1 + Math.exp(-z));
@@ -116,7 +131,11 @@ function train(docs: readonly Doc[], seed: number, epochs: number): { bias: numb
   return { bias, w };
 }
 
-function quantize(bias: number, w: Float64Array, unnatural: { start: number; full: number }): InjectionModelFile {
+function quantize(
+  bias: number,
+  w: Float64Array,
+  unnatural: { start: number; full: number },
+): InjectionModelFile {
   let max = 0;
   for (const x of w) max = Math.max(max, Math.abs(x));
   const scale = max / 127 || 1;
@@ -183,7 +202,9 @@ function quantile(xs: number[], q: number): number {
 
 function main(): void {
   const corpus = resolve(arg('--corpus') ?? resolve(ROOT, '..', 'shared', 'corpora', 'prompt_dev.jsonl'));
-  const outPath = resolve(arg('--out') ?? resolve(ROOT, 'packages/core/src/injection/model/injection-model.weights.json'));
+  const outPath = resolve(
+    arg('--out') ?? resolve(ROOT, 'packages/core/src/injection/model/injection-model.weights.json'),
+  );
   const seed = Number(arg('--seed') ?? 1337);
   const epochs = Number(arg('--epochs') ?? 6);
   const threshold = Number(arg('--threshold') ?? INJECTION_DEFAULTS.block);
@@ -208,7 +229,7 @@ function main(): void {
   );
 
   const docs = featurize(views, labels);
-  const fit = (keep: (i: number) => boolean): InjectionModel => {
+  const trainFold = (keep: (i: number) => boolean): InjectionModel => {
     const t = train(
       docs.filter((_, i) => keep(i)),
       seed,
@@ -232,13 +253,26 @@ function main(): void {
   ];
   for (const [disable, name] of variants) {
     const s = scorerFor(model, disable);
-    report.push(line(name, measure(rows.map((r) => s.score(r.text).score), rows, threshold)));
+    report.push(
+      line(
+        name,
+        measure(
+          rows.map((r) => s.score(r.text).score),
+          rows,
+          threshold,
+        ),
+      ),
+    );
   }
 
   const hardPath = resolve(ROOT, 'test/fixtures/injection/hard-cases.jsonl');
   const hard = existsSync(hardPath) ? readRows(hardPath) : [];
   if (hard.length > 0) {
-    report.push('', `### Hand-written hard cases (${hard.length} rows, never trained on), threshold ${threshold}`, '');
+    report.push(
+      '',
+      `### Hand-written hard cases (${hard.length} rows, never trained on), threshold ${threshold}`,
+      '',
+    );
     report.push('| scorer | subset | n | TPR | FPR |', '|---|---|---|---|---|');
     for (const [disable, name] of variants) {
       const s = scorerFor(model, disable);
@@ -247,8 +281,10 @@ function main(): void {
       if (process.argv.includes('--show-errors') && name === 'combined') {
         hard.forEach((r, i) => {
           const sc = s.score(r.text);
-          if ((scores[i]! >= threshold) !== (r.label === 'injection'))
-            console.error(`HARD ${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} u=${sc.unnatural.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 120).replaceAll('\n', ' ')}`);
+          if (scores[i]! >= threshold !== (r.label === 'injection'))
+            console.error(
+              `HARD ${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} u=${sc.unnatural.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 120).replaceAll('\n', ' ')}`,
+            );
         });
       }
       for (const sub of [...new Set(hard.map((r) => r.subtype))].sort()) {
@@ -268,14 +304,20 @@ function main(): void {
   }
 
   if (!process.argv.includes('--no-loso')) {
-    report.push('', `### Leave one source out (model retrained without the source), threshold ${threshold}`, '');
-    report.push('| held-out source | n | TPR rules | TPR model | TPR combined | FPR rules | FPR model | FPR combined |');
+    report.push(
+      '',
+      `### Leave one source out (model retrained without the source), threshold ${threshold}`,
+      '',
+    );
+    report.push(
+      '| held-out source | n | TPR rules | TPR model | TPR combined | FPR rules | FPR model | FPR combined |',
+    );
     report.push('|---|---|---|---|---|---|---|---|');
     const pooled = { rules: [] as number[], model: [] as number[], combined: [] as number[] };
     const pooledRows: Row[] = [];
     for (const source of sources) {
       const held = rows.map((r, i) => (r.source === source ? i : -1)).filter((i) => i >= 0);
-      const foldModel = fit((i) => rows[i]!.source !== source);
+      const foldModel = trainFold((i) => rows[i]!.source !== source);
       const heldRows = held.map((i) => rows[i]!);
       const result: Record<string, Metrics> = {};
       for (const [disable, name] of variants) {
@@ -290,8 +332,10 @@ function main(): void {
         const s = scorerFor(foldModel);
         for (const r of heldRows) {
           const sc = s.score(r.text);
-          if ((sc.score >= threshold) !== (r.label === 'injection'))
-            console.error(`${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 160).replaceAll('\n', ' ')}`);
+          if (sc.score >= threshold !== (r.label === 'injection'))
+            console.error(
+              `${r.label} ${sc.score.toFixed(2)} m=${sc.model.toFixed(2)} [${sc.ruleIds.join(',')}] ${r.text.slice(0, 160).replaceAll('\n', ' ')}`,
+            );
         }
       }
       const r = result as Record<'rules' | 'model' | 'combined', Metrics>;
@@ -304,6 +348,19 @@ function main(): void {
       model: measure(pooled.model, pooledRows, threshold),
       combined: measure(pooled.combined, pooledRows, threshold),
     };
+    // PurpleLlama is half the corpus and mostly multilingual, system-prompt-relative attacks; show
+    // the pool without it too, so it does not hide how the other sources generalise.
+    const keep = pooledRows.map((r) => r.source !== 'meta-llama/PurpleLlama');
+    const without = (xs: number[]) => xs.filter((_, i) => keep[i]);
+    const rest = pooledRows.filter((_, i) => keep[i]);
+    const part = {
+      rules: measure(without(pooled.rules), rest, threshold),
+      model: measure(without(pooled.model), rest, threshold),
+      combined: measure(without(pooled.combined), rest, threshold),
+    };
+    report.push(
+      `| pooled without PurpleLlama | ${rest.length} | ${pct(part.rules.tp, part.rules.pos)} | ${pct(part.model.tp, part.model.pos)} | ${pct(part.combined.tp, part.combined.pos)} | ${pct(part.rules.fp, part.rules.neg)} | ${pct(part.model.fp, part.model.neg)} | ${pct(part.combined.fp, part.combined.neg)} |`,
+    );
     report.push(
       `| **pooled** | ${pooledRows.length} | ${pct(all.rules.tp, all.rules.pos)} | ${pct(all.model.tp, all.model.pos)} | ${pct(all.combined.tp, all.combined.pos)} | ${pct(all.rules.fp, all.rules.neg)} | ${pct(all.model.fp, all.model.neg)} | ${pct(all.combined.fp, all.combined.neg)} |`,
     );

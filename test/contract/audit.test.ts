@@ -184,5 +184,33 @@ describe.each(ADAPTERS.flatMap((a) => CONFIGS.map(([name, guard]) => [a, name, g
       expect(prompts.length).toBeGreaterThan(0);
       expect(prompts.every((p) => /^h_[A-Za-z0-9_-]{43}$/.test(p))).toBe(true);
     });
+
+    it('loses no event under a burst of 300 concurrent requests (count in = count out)', async () => {
+      const before = sink.count('request');
+      const statuses = await Promise.all(
+        Array.from({ length: 300 }, async (_, i) => {
+          const res = await fetch(`${app.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'x-request-id': `burst-${adapter}-${i}` },
+            body: JSON.stringify({
+              model: 'gpt-4o-mini',
+              messages: [{ role: 'user', content: `question ${i}` }],
+            }),
+          });
+          await res.text();
+          return res.status;
+        }),
+      );
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      await waitFor(() => sink.count('request') - before >= 300);
+      const ids = new Set(
+        sink
+          .text()
+          .split('\n')
+          .filter((l) => l.includes(`"requestId":"burst-${adapter}-`) && l.includes('"type":"request"'))
+          .map((l) => (JSON.parse(l) as { audit: { requestId: string } }).audit.requestId),
+      );
+      expect(ids.size).toBe(300);
+    });
   },
 );

@@ -35,9 +35,13 @@ let port = 0;
 let server: ChildProcess | undefined;
 
 async function startRedis(): Promise<void> {
-  server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+  server = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
   const probe = new Redis({ host: '127.0.0.1', port, lazyConnect: true, retryStrategy: () => 50 });
   probe.on('error', () => undefined);
   for (let i = 0; i < 100; i++) {
@@ -134,7 +138,9 @@ describe('limits with Redis stopped mid-load and restarted', () => {
 
     const open = await burst(guards.get('open')!.pipeline, 8, '192.0.2.3');
     expect(statuses(open)).toEqual(Array(8).fill(200));
-    expect(open[0]!.context.decisions).toContainEqual(expect.objectContaining({ guard: 'limits', outcome: 'fail-open' }));
+    expect(open[0]!.context.decisions).toContainEqual(
+      expect.objectContaining({ guard: 'limits', outcome: 'fail-open' }),
+    );
 
     // The local fallback keeps limiting, per process, with the same policy.
     const local = statuses(await burst(guards.get('local')!.pipeline, 8, '192.0.2.3'));
@@ -155,7 +161,12 @@ describe('limits with Redis stopped mid-load and restarted', () => {
       let results: GuardResult[] = [];
       for (let attempt = 0; attempt < 20; attempt++) {
         results = await burst(pipeline, 8, '192.0.2.4');
-        if (results.every((r) => !r.context.decisions.some((d) => d.outcome === 'fail-open' || d.outcome === 'fail-closed'))) break;
+        if (
+          results.every(
+            (r) => !r.context.decisions.some((d) => d.outcome === 'fail-open' || d.outcome === 'fail-closed'),
+          )
+        )
+          break;
         await sleep(200);
       }
       const s = statuses(results);

@@ -110,11 +110,11 @@ describe('API key plaintext never leaks', () => {
       statuses.push(await call(url, '/v1/chat/completions', { 'x-api-key': viewerKey }, chat));
       statuses.push(await call(url, '/v1/models', { 'x-api-key': typo }));
       statuses.push(await call(url, '/v1/chat/completions', { 'x-api-key': key }, { model: 1 }));
+      // Keys are never read from the query string (URLs end up in logs); the request has no credential.
+      statuses.push(await call(url, `/v1/chat/completions?api_key=${key}`, {}, chat));
     }
-    expect(statuses).toEqual([
-      200, 200, 401, 401, 401, 403, 401, 400, 200, 200, 401, 401, 401, 403, 401, 400, 200, 200, 401, 401, 401,
-      403, 401, 400,
-    ]);
+    const perAdapter = [200, 200, 401, 401, 401, 403, 401, 400, 401];
+    expect(statuses).toEqual([...perAdapter, ...perAdapter, ...perAdapter]);
 
     const listed = await cli('keys', 'list', '--file', file);
     const listedJson = await cli('keys', 'list', '--file', file, '--json');

@@ -293,3 +293,49 @@ describe.each(ADAPTERS)('%s: identity attacks', (adapter) => {
     expect((await send(app, '/v1/chat/completions', { 'x-api-key': keys.user })).status).toBe(200);
   });
 });
+
+describe.each(ADAPTERS)('%s: identity provider outage', (adapter) => {
+  let app: RunningApp;
+  let down: JwksServer;
+  beforeAll(async () => {
+    down = await startJwksServer();
+    down.failWith = 500;
+    app = await startApp(adapter, {
+      guard: {
+        audit: false,
+        limits: false,
+        injection: false,
+        pii: false,
+        identity: {
+          apiKeys: { store },
+          jwt: {
+            issuers: [
+              { issuer: down.issuer, audience: 'llm-api', algorithms: ['RS256'], jwksUri: down.jwksUri },
+            ],
+          },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await down.close();
+  });
+
+  it('fails closed with 503 for tokens while API keys keep working, without hammering the provider', async () => {
+    const token = await down.sign({ roles: ['user'] });
+    const replies = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        send(app, '/v1/chat/completions', { authorization: `Bearer ${token}` }),
+      ),
+    );
+    for (const reply of replies) {
+      expectRefused(reply, 'guard-unavailable', 503);
+      expect(reply.headers['retry-after']).toBe('1');
+    }
+    // One fetch (shared by the concurrent requests), then fail-fast backoff: not one fetch per request.
+    expect(down.hits.jwks).toBeLessThanOrEqual(2);
+    expect(app.calls).toHaveLength(0);
+    expect((await send(app, '/v1/chat/completions', { 'x-api-key': keys.user })).status).toBe(200);
+  });
+});

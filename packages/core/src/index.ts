@@ -262,6 +262,7 @@ export type {
 // --- response ---
 export { createResponseBodyTransformer } from './response/create-response-transformer.js';
 export type { ResponseBodyTransformer, ResponseStart } from './response/types.js';
+// --- stores ---
 export { MemoryStore, type MemoryStoreOptions } from './store/memory-store.js';
 export {
   fixedStep,
@@ -271,7 +272,6 @@ export {
   refundState,
   slidingStep,
 } from './store/rate-math.js';
-// --- stores ---
 export type {
   AcquireResult,
   AddOptions,

@@ -59,6 +59,22 @@ describe('express llmGuard()', () => {
     expect(answer).toEqual({ body: REDACTED, modified: true, id: res.headers.get('x-request-id') });
   });
 
+  it('refuses a form body another parser already read with 415', async () => {
+    const app = express();
+    app.use(express.urlencoded({ extended: true }));
+    app.use('/v1', llmGuard());
+    app.post('/v1/chat/completions', (_req, res) => {
+      res.json({ reached: true });
+    });
+    const res = await fetch(`${await listen(app)}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'model=gpt-4o-mini&messages[0][role]=user&messages[0][content]=hi',
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+  });
+
   it('accepts a pipeline built elsewhere', async () => {
     const { createLlmGuard } = await import('@llmguard/core');
     const app = express();

@@ -40,7 +40,9 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
 
   return async function llmGuardMiddleware(req, res, next): Promise<void> {
     const raw = req as ParsedRequest;
-    const parsed = raw._body === true || raw.body !== undefined;
+    // Take a parser's result only for JSON; anything else (a form parsed by express.urlencoded())
+    // goes the raw way, where the core refuses its media type with 415.
+    const parsed = (raw._body === true || raw.body !== undefined) && isJson(req.headers['content-type']);
     const body: RequestBody = parsed
       ? { kind: 'parsed', value: raw.body }
       : { kind: 'stream', stream: nodeBodyStream(req) };
@@ -99,4 +101,12 @@ function sendRefusal(res: Response, refusal: GuardRefusal): void {
   for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
   res.setHeader('content-length', Buffer.byteLength(refusal.body));
   res.end(refusal.body);
+}
+
+/** `application/json` or an `application/*+json` type (RFC 6839 §3.1), parameters ignored. */
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const semicolon = contentType.indexOf(';');
+  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }

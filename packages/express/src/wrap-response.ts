@@ -71,7 +71,9 @@ export function wrapResponse(res: ServerResponse, pass: GuardPass): void {
     const tail = active.end();
     const body = Buffer.concat([head, tail]);
     // The whole answer is in this one call: send it with its exact new length, not chunked.
-    if (!res.headersSent) res.setHeader('content-length', body.byteLength);
+    if (!res.headersSent && res.statusCode !== 204 && res.statusCode !== 304) {
+      res.setHeader('content-length', body.byteLength);
+    }
     return (end as (...a: unknown[]) => ServerResponse).call(this, body, callback);
   } as ServerResponse['end'];
 }

@@ -110,6 +110,17 @@ describe('hono llmGuard()', () => {
     expect(finishes).toEqual([{ status: 202, aborted: false }]);
   });
 
+  it('adds its headers even to a response whose headers are immutable', async () => {
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', llmGuard());
+    // Response.redirect() has immutable headers, like a fetch() response passed through.
+    app.post('/v1/chat/completions', () => Response.redirect('http://127.0.0.1/elsewhere', 307));
+    const res = await post(app, JSON.stringify(CHAT), { 'x-request-id': 'rid-2' });
+    expect(res.status).toBe(307);
+    expect(res.headers.get('location')).toBe('http://127.0.0.1/elsewhere');
+    expect(res.headers.get('x-request-id')).toBe('rid-2');
+  });
+
   it('throws a coded error for unknown options when the middleware is built', () => {
     let thrown: unknown;
     try {

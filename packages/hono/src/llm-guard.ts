@@ -63,15 +63,15 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareH
 
     // Only status and headers are read here: touching `c.res.body` would turn a plain answer into a
     // stream (and cost @hono/node-server its fast path) when no guard needs to see the body.
-    const res = c.res;
     for (const [name, value] of Object.entries(pass.headers)) {
       try {
-        res.headers.set(name, value);
+        c.res.headers.set(name, value);
       } catch {
         // Immutable headers (a fetch() response passed through): let Hono copy the response.
         c.header(name, value);
       }
     }
+    const res = c.res;
     const transformer = pass.startResponse({
       status: res.status,
       header: (name) => res.headers.get(name) ?? undefined,

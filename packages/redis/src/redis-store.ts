@@ -120,7 +120,11 @@ export class RedisStore implements Store {
   }
 
   async decayAdd(key: string, amount: number, halfLifeMs: number, ttlMs: number): Promise<number> {
-    const reply = await this.evalScript(SCRIPTS.decayAdd, key, [amount, halfLifeMs, Math.max(1, Math.ceil(ttlMs))]);
+    const reply = await this.evalScript(SCRIPTS.decayAdd, key, [
+      amount,
+      halfLifeMs,
+      Math.max(1, Math.ceil(ttlMs)),
+    ]);
     return Number(reply);
   }
 

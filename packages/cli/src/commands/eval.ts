@@ -36,7 +36,8 @@ interface Scored {
   readonly subtype: string;
 }
 
-const ratio = (a: number, b: number): number | null => (b === 0 ? null : Math.round((a / b) * 10_000) / 10_000);
+const ratio = (a: number, b: number): number | null =>
+  b === 0 ? null : Math.round((a / b) * 10_000) / 10_000;
 
 /** Metrics of `rows` at `threshold`. */
 export function metricsAt(rows: readonly Scored[], threshold: number): EvalMetrics {
@@ -62,7 +63,11 @@ export function metricsAt(rows: readonly Scored[], threshold: number): EvalMetri
   return { n: rows.length, tpr, fpr: ratio(fp, neg), precision, f1, threshold };
 }
 
-function groupBy(rows: readonly Scored[], key: 'source' | 'subtype', threshold: number): Record<string, EvalMetrics> {
+function groupBy(
+  rows: readonly Scored[],
+  key: 'source' | 'subtype',
+  threshold: number,
+): Record<string, EvalMetrics> {
   const groups = new Map<string, Scored[]>();
   for (const r of rows) {
     const list = groups.get(r[key]);
@@ -130,7 +135,9 @@ async function runInjectionEval(argv: readonly string[], io: CliIo): Promise<num
   try {
     read = await readTextRows(file === '-' ? io.stdin : file);
   } catch (error) {
-    io.stderr.write(`llmguard eval: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    io.stderr.write(
+      `llmguard eval: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`,
+    );
     return 2;
   }
   const labelled = read.rows.filter((r) => r.label === 'injection' || r.label === 'benign');
@@ -172,7 +179,9 @@ async function runInjectionEval(argv: readonly string[], io: CliIo): Promise<num
   ];
   for (let t = 0.3; t <= 0.951; t += 0.05) {
     const m = metricsAt(scored, Math.round(t * 100) / 100);
-    lines.push(`  ${m.threshold.toFixed(2).padEnd(9)}  ${fmt(m.tpr)}  ${fmt(m.fpr)}  ${fmt(m.precision)}  ${fmt(m.f1)}`);
+    lines.push(
+      `  ${m.threshold.toFixed(2).padEnd(9)}  ${fmt(m.tpr)}  ${fmt(m.fpr)}  ${fmt(m.precision)}  ${fmt(m.f1)}`,
+    );
   }
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -40,7 +40,11 @@ export async function readTextRows(
       bad.push({ line: n, reason: 'not JSON' });
       continue;
     }
-    if (typeof value !== 'object' || value === null || typeof (value as { text?: unknown }).text !== 'string') {
+    if (
+      typeof value !== 'object' ||
+      value === null ||
+      typeof (value as { text?: unknown }).text !== 'string'
+    ) {
       bad.push({ line: n, reason: 'no string "text" field' });
       continue;
     }

@@ -43,13 +43,18 @@ export const run: CliCommand = async (argv, io) => {
   const file = flagValue(argv, '--file');
   const scorer = createInjectionScorer();
 
-  const inputs: Array<{ label: string; text: string }> = texts.map((text, i) => ({ label: `arg ${i + 1}`, text }));
+  const inputs: Array<{ label: string; text: string }> = texts.map((text, i) => ({
+    label: `arg ${i + 1}`,
+    text,
+  }));
   if (file !== undefined || texts.length === 0) {
     let read: Awaited<ReturnType<typeof readTextRows>>;
     try {
       read = await readTextRows(file === undefined || file === '-' ? io.stdin : file);
     } catch (error) {
-      io.stderr.write(`llmguard scan: cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+      io.stderr.write(
+        `llmguard scan: cannot read ${file ?? 'stdin'}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`,
+      );
       return 2;
     }
     for (const b of read.bad) io.stderr.write(`llmguard scan: line ${b.line} skipped (${b.reason})\n`);

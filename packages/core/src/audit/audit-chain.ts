@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';
 
 /** `prev` of the first record of a chain: 64 zeros. */
@@ -29,9 +29,8 @@ export interface SealedAuditRecord extends AuditFields {
 }
 
 /** The MAC of a record (every member except `mac`). */
-export function recordMac(chainKey: Uint8Array, record: AuditFields): string {
-  const { mac: _mac, ...content } = record;
-  return createHmac('sha256', chainKey).update(canonicalJson(content)).digest('hex');
+export function recordMac(chainKey: Uint8Array | KeyObject, record: AuditFields): string {
+  return createHmac('sha256', chainKey).update(canonicalJson(record, 'mac')).digest('hex');
 }
 
 /** Constant-time comparison of two hex MACs. */
@@ -60,23 +59,26 @@ export interface AuditChain {
 }
 
 export function createAuditChain(chainKey: Uint8Array, keyId: string, from?: ChainHead): AuditChain {
+  // A KeyObject skips re-importing the raw key on every HMAC (about a third of its cost).
+  const key = createSecretKey(chainKey);
   let seq = from?.seq ?? 0;
   let prev = from?.mac ?? CHAIN_GENESIS;
   return {
     seal(type: string, fields: AuditFields, now: Date = new Date()): SealedAuditRecord {
-      const content: AuditFields = {
-        ...fields,
-        v: AUDIT_RECORD_VERSION,
-        seq: seq + 1,
-        prev,
-        kid: keyId,
-        ts: now.toISOString(),
-        type,
-      };
-      const mac = recordMac(chainKey, content);
+      // One copy of the caller's fields; the chain's own members are written last so they win.
+      const record: Record<string, AuditValue | undefined> = Object.assign({}, fields);
+      record.v = AUDIT_RECORD_VERSION;
+      record.seq = seq + 1;
+      record.prev = prev;
+      record.kid = keyId;
+      record.ts = now.toISOString();
+      record.type = type;
+      record.mac = undefined;
+      const mac = recordMac(key, record);
+      record.mac = mac;
       seq += 1;
       prev = mac;
-      return { ...content, mac } as SealedAuditRecord;
+      return record as SealedAuditRecord;
     },
     head(): ChainHead {
       return { seq, mac: prev };

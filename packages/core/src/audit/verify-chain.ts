@@ -1,3 +1,4 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { basename } from 'node:path';
 import { CHAIN_GENESIS, macEquals, recordMac } from './audit-chain.js';
 import { type AuditSecret, auditChainKey, auditKeyId } from './audit-keys.js';
@@ -58,11 +59,12 @@ interface Head {
   next: string | undefined;
 }
 
-function keyTable(keys: readonly AuditVerifyKey[]): Map<string, Buffer> {
-  const table = new Map<string, Buffer>();
+function keyTable(keys: readonly AuditVerifyKey[]): Map<string, KeyObject> {
+  const table = new Map<string, KeyObject>();
   for (const key of keys) {
-    if (typeof key === 'object' && 'secret' in key) table.set(key.id, auditChainKey(key.secret));
-    else table.set(auditKeyId(key), auditChainKey(key));
+    if (typeof key === 'object' && 'secret' in key)
+      table.set(key.id, createSecretKey(auditChainKey(key.secret)));
+    else table.set(auditKeyId(key), createSecretKey(auditChainKey(key)));
   }
   return table;
 }

@@ -69,20 +69,22 @@ describe('parseJsonBody', () => {
   });
 
   it('refuses __proto__ at any depth and leaves Object.prototype untouched', () => {
-    for (const text of [
-      '{"__proto__":{"polluted":true}}',
-      '{"messages":[{"role":"user","content":"x","__proto__":{"polluted":true}}]}',
-    ]) {
+    for (const [text, path] of [
+      ['{"__proto__":{"polluted":true}}', ''],
+      ['{"messages":[{"role":"user","content":"x","__proto__":{"polluted":true}}]}', ''],
+    ] as const) {
       const error = refused(() => parseJsonBody(bytes(text), limits));
       expect(error.code).toBe('ERR_LLMGUARD_INVALID_REQUEST');
-      expect(error.errors?.[0]?.code).toBe('forbidden_key');
+      expect(error.errors?.[0]).toMatchObject({ path, code: 'forbidden_key' });
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('refuses constructor.prototype but accepts an ordinary "constructor" field', () => {
-    const error = refused(() => parseJsonBody(bytes('{"a":{"constructor":{"prototype":{"x":1}}}}'), limits));
-    expect(error.errors?.[0]?.code).toBe('forbidden_key');
+    const error = refused(() =>
+      parseJsonBody(bytes('{"a/b":{"constructor":{"prototype":{"x":1}}}}'), limits),
+    );
+    expect(error.errors?.[0]).toMatchObject({ path: '', code: 'forbidden_key' });
     expect(parseJsonBody(bytes('{"constructor":"Ada"}'), limits)).toEqual({ constructor: 'Ada' });
   });
 

@@ -72,7 +72,14 @@ export function inspectParsedBody(value: unknown, limits: Pick<BodyLimits, 'maxD
       ) {
         throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
           detail: 'The body contains a forbidden key.',
-          errors: [{ path: '', code: 'forbidden_key', message: `Keys named "${key}" are not accepted.` }],
+          errors: [
+            {
+              // The root: a pointer would repeat key names from the body, which may carry anything.
+              path: '',
+              code: 'forbidden_key',
+              message: `Keys named "${key}" are not accepted.`,
+            },
+          ],
         });
       }
       stack.push([child, depth + 1]);

@@ -26,6 +26,8 @@ export interface GuardDecision {
   readonly outcome: GuardOutcomeKind;
   readonly code?: LlmGuardErrorCode;
   readonly durationMs: number;
+  /** `performance.now()` when the step started (lets telemetry place guard spans exactly). */
+  readonly startedAt?: number;
 }
 
 /** Token counts, from the provider's `usage` or an estimate. */

@@ -239,3 +239,18 @@ describe('identity guard', () => {
     await down.close();
   });
 });
+
+describe('identity in the llmGuard() preset', () => {
+  it('is on when apiKeys or jwt is configured, off with false, and refuses an empty config', async () => {
+    const { createLlmGuard } = await import('../preset.js');
+    const on = createLlmGuard({ audit: false, identity: { apiKeys: { store } } });
+    expect(on.guards.map((g) => g.name)).toContain('identity');
+    const refusal = await on.handle(request('/v1/chat/completions', {}, chat));
+    expect(refusal.ok ? 200 : refusal.status).toBe(401);
+    const off = createLlmGuard({ audit: false, identity: false });
+    expect(off.guards.map((g) => g.name)).not.toContain('identity');
+    expect(() => createLlmGuard({ audit: false, identity: {} })).toThrow(
+      expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_OPTIONS' }),
+    );
+  });
+});

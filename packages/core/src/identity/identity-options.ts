@@ -79,6 +79,10 @@ export const identityOptionsSchema = z
         header: z.union([headerName, z.literal(false)]).optional(),
         bearer: z.boolean().optional(),
       })
+      .refine((keys) => keys.header !== false || keys.bearer !== false, {
+        message: 'with header: false and bearer: false no API key could ever be presented',
+        path: ['header'],
+      })
       .optional(),
     jwt: z
       .strictObject({

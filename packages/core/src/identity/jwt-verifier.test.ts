@@ -201,6 +201,9 @@ describe('identity options', () => {
     expect(() =>
       createIdentityGuard({ apiKeys: { store: new MemoryKeyStore() }, protected: ['/v1'] } as never),
     ).toThrow(expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_OPTIONS' }));
+    expect(() =>
+      createIdentityGuard({ apiKeys: { store: new MemoryKeyStore(), header: false, bearer: false } }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_OPTIONS' }));
     expect(() => createIdentityGuard({ apiKeys: { store: new MemoryKeyStore() }, order: ['jwt'] })).toThrow(
       expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_OPTIONS' }),
     );

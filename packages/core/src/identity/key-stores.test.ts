@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeKeyStoreContract } from '../../../../test/helpers/key-store-contract.js';
 import { isLlmGuardError } from '../errors/llm-guard-error.js';
 import { generateApiKey } from './api-key-format.js';
 import { createApiKeyVerifier } from './api-key-verifier.js';
@@ -41,79 +42,12 @@ async function refusal(
   throw new Error('expected a refusal');
 }
 
-const stores: [string, () => KeyStore][] = [
-  ['memory', () => new MemoryKeyStore()],
-  [
-    'file',
-    () =>
-      new FileKeyStore(join(dir, `keys-${Math.random().toString(36).slice(2)}.json`), {
-        reloadIntervalMs: 0,
-      }),
-  ],
-];
-
-describe.each(stores)('%s key store + verifier', (_name, makeStore) => {
-  it('accepts a valid key and maps the record to a principal', async () => {
-    const store = makeStore();
-    const { key, id, hash } = generateApiKey();
-    await store.put(recordFor(hash, id));
-    const principal = await createApiKeyVerifier({ store })(key);
-    expect(principal).toEqual({
-      id,
-      kind: 'api-key',
-      tenant: 'acme',
-      roles: ['user'],
-      scopes: ['chat'],
-      keyId: id,
-    });
-  });
-
-  it('refuses bad checksum, unknown, revoked and expired keys with 401', async () => {
-    const store = makeStore();
-    let now = Date.now();
-    const verify = createApiKeyVerifier({ store, now: () => now });
-    const good = generateApiKey();
-    await store.put(recordFor(good.hash, good.id, { expiresAt: new Date(now + 60_000).toISOString() }));
-    const typo = good.key.slice(0, -1) + (good.key.endsWith('a') ? 'b' : 'a');
-    expect(await refusal(verify(typo))).toMatchObject({
-      status: 401,
-      code: 'ERR_LLMGUARD_INVALID_CREDENTIALS',
-    });
-    expect(await refusal(verify(generateApiKey().key))).toMatchObject({
-      status: 401,
-      detail: 'The API key is not valid.',
-    });
-    // Same id, other secret: the hash comparison refuses it.
-    const forged = generateApiKey();
-    await store.put(recordFor(forged.hash, 'other'));
-    expect(await refusal(verify(forged.key))).toMatchObject({ status: 401 });
-    now += 61_000;
-    expect(await refusal(verify(good.key))).toMatchObject({
-      status: 401,
-      detail: 'The API key has expired.',
-    });
-    now -= 61_000;
-    expect(await verify(good.key)).toMatchObject({ id: good.id });
-    expect(await store.revoke(good.id)).toBe(true);
-    expect(await store.revoke('nope')).toBe(false);
-    expect(await refusal(verify(good.key))).toMatchObject({
-      status: 401,
-      detail: 'The API key has been revoked.',
-    });
-  });
-
-  it('lists every record, revoked ones included', async () => {
-    const store = makeStore();
-    const a = generateApiKey();
-    const b = generateApiKey();
-    await store.put(recordFor(a.hash, a.id));
-    await store.put(recordFor(b.hash, b.id));
-    await store.revoke(a.id);
-    const listed = await store.list();
-    expect(listed.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
-    expect(listed.find((r) => r.id === a.id)?.revokedAt).toBeDefined();
-  });
-});
+describeKeyStoreContract('memory', () => new MemoryKeyStore());
+describeKeyStoreContract(
+  'file',
+  () =>
+    new FileKeyStore(join(dir, `keys-${Math.random().toString(36).slice(2)}.json`), { reloadIntervalMs: 0 }),
+);
 
 describe('FileKeyStore', () => {
   it('stores only hashes, with mode 0600, and never the plaintext key', async () => {

@@ -42,7 +42,7 @@ export function createRouteProtection(options: RouteProtectionOptions = {}): Rou
   return function routeAccess(target: string, normalizedPath: string): RouteAccess {
     const raw = stripQuery(stripAbsoluteForm(target));
     const decoded = decodePercent(raw);
-    const views = [normalizedPath, raw, decoded].map(canonical);
+    const views = raw === normalizedPath ? [canonical(raw)] : [normalizedPath, raw, decoded].map(canonical);
     if (!views.some(isProtected)) return 'open';
     if (isAmbiguous(raw)) {
       throw new LlmGuardError('ERR_LLMGUARD_AMBIGUOUS_PATH', {
@@ -55,6 +55,10 @@ export function createRouteProtection(options: RouteProtectionOptions = {}): Rou
 
 /** Lower case, repeated slashes collapsed, no trailing slash: the shape the matchers expect. */
 function canonical(path: string): string {
+  // Fast path for the common, already-clean path.
+  if (path.startsWith('/') && !path.includes('//') && (path.length === 1 || !path.endsWith('/'))) {
+    return path.toLowerCase();
+  }
   let out = '';
   let previousSlash = false;
   for (let i = 0; i < path.length; i++) {

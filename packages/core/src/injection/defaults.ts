@@ -4,15 +4,23 @@
  */
 export const INJECTION_DEFAULTS = {
   /** Score at or above which user content is refused (403). */
-  block: 0.85,
+  block: 0.8,
   /** Score at or above which user content is allowed but recorded as a finding. */
-  flag: 0.5,
+  flag: 0.6,
   /** Block threshold for tool results and retrieved documents (indirect injection). */
-  indirectBlock: 0.85,
+  indirectBlock: 0.8,
   /** Flag threshold for tool results and retrieved documents. */
-  indirectFlag: 0.5,
+  indirectFlag: 0.6,
   /** Weight of the unnatural-text signal at saturation. */
   unnaturalWeight: 0.4,
+  /** Multi-turn: decayed session score at which a request is refused. */
+  trajectoryLimit: 2.2,
+  /** Multi-turn: request scores below this add nothing to the session. */
+  trajectoryMinScore: 0.55,
+  /** Multi-turn: half-life of the session score. */
+  trajectoryHalfLifeMs: 600_000,
+  /** Multi-turn: idle time after which a session is forgotten. */
+  trajectoryTtlMs: 3_600_000,
   /** Decoding depth for base64 / hex / URL / ROT13 / spaced-letter layers. */
   maxDecodeDepth: 2,
   /** Decoded characters allowed per scanned text, across every layer. */

@@ -60,7 +60,10 @@ describe('ipLimitKey', () => {
     expect(ipLimitKey('2001:db8:1:2b00::1')).not.toBe(ipLimitKey('2001:db8:1:2a00::1'));
     expect(ipLimitKey('2001:db8::1', 64)).toBe('2001:db8::/64');
     expect(ipLimitKey('2001:db8:0:0:1:2:3:4', 128)).toBe('2001:db8:0:0:1:2:3:4/128');
-    expect(ipLimitKey('::ffff:1.2.3.4', 128)).toBe('0:0:0:0:0:ffff:102:304/128');
+    // IPv4-mapped addresses from dual-stack sockets are their IPv4 client, never one shared prefix.
+    expect(ipLimitKey('::ffff:1.2.3.4')).toBe('1.2.3.4');
+    expect(ipLimitKey('::ffff:5.6.7.8')).toBe('5.6.7.8');
+    expect(ipLimitKey('2001:DB8::1', 64)).toBe('2001:db8::/64');
   });
 
   it('canonicalIp rejects what is not an address', () => {

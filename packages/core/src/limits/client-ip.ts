@@ -26,7 +26,11 @@ export function canonicalIp(address: string): string | undefined {
     const end = value.indexOf(']');
     if (end === -1) return undefined;
     value = value.slice(1, end);
-  } else if (value.indexOf(':') !== -1 && value.indexOf(':') === value.lastIndexOf(':') && value.indexOf('.') !== -1) {
+  } else if (
+    value.indexOf(':') !== -1 &&
+    value.indexOf(':') === value.lastIndexOf(':') &&
+    value.indexOf('.') !== -1
+  ) {
     value = value.slice(0, value.indexOf(':')); // `192.0.2.1:8080`
   }
   const zone = value.indexOf('%');
@@ -70,7 +74,9 @@ function buildBlockList(ranges: readonly string[]): BlockList {
  * const resolveClientIp = createClientIpResolver({ trustedProxies: ['10.0.0.0/8'] });
  * createGuardPipeline({ guards, resolveClientIp });
  */
-export function createClientIpResolver(options: ClientIpOptions = {}): (request: GuardRequest) => string | undefined {
+export function createClientIpResolver(
+  options: ClientIpOptions = {},
+): (request: GuardRequest) => string | undefined {
   const ranges = options.trustedProxies ?? [];
   if (ranges.length === 0) {
     return function frameworkClientIp(request) {
@@ -106,7 +112,9 @@ export function createClientIpResolver(options: ClientIpOptions = {}): (request:
  *
  * @example ipLimitKey('2001:db8:1:2aff::1', 56) // '2001:db8:1:2a00::/56'
  */
-export function ipLimitKey(address: string, v6Prefix = 56): string {
+export function ipLimitKey(raw: string, v6Prefix = 56): string {
+  // `::ffff:192.0.2.1` (dual-stack sockets) must count as the IPv4 client, not as one shared /56.
+  const address = canonicalIp(raw) ?? raw;
   if (isIP(address) !== 6) return address;
   const groups = expandIpv6(address);
   if (groups === undefined) return address;

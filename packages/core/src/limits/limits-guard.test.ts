@@ -12,7 +12,11 @@ import type { LimitsOptions } from './limits-options.js';
 
 function req(options: { ip?: string; body?: unknown; xff?: string } = {}): GuardRequest {
   const ip = options.ip ?? '198.51.100.1';
-  const body = options.body ?? { model: 'gpt-4o', max_tokens: 10, messages: [{ role: 'user', content: 'hello there' }] };
+  const body = options.body ?? {
+    model: 'gpt-4o',
+    max_tokens: 10,
+    messages: [{ role: 'user', content: 'hello there' }],
+  };
   const bytes = new TextEncoder().encode(JSON.stringify(body));
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (options.xff) headers['x-forwarded-for'] = options.xff;
@@ -118,7 +122,10 @@ describe('limits guard: request rates', () => {
   });
 
   it('keys by principal, tenant or API key', async () => {
-    const byTenant = createLimitsGuard({ loop: false, rates: [{ name: 't', limit: 2, windowMs: 60_000, key: 'tenant' }] });
+    const byTenant = createLimitsGuard({
+      loop: false,
+      rates: [{ name: 't', limit: 2, windowMs: 60_000, key: 'tenant' }],
+    });
     const a = createGuardPipeline({ guards: [identity(user('a', 'acme')), byTenant] });
     const b = createGuardPipeline({ guards: [identity(user('b', 'acme')), byTenant] });
     const c = createGuardPipeline({ guards: [identity(user('c', 'globex')), byTenant] });
@@ -150,7 +157,11 @@ describe('limits guard: request rates', () => {
     });
     await send(q, 4);
     await q.guard.settled();
-    const large = await store.consume('rate:large:ip:198.51.100.1', { algorithm: 'sliding-window', limit: 3, windowMs: 60_000 });
+    const large = await store.consume('rate:large:ip:198.51.100.1', {
+      algorithm: 'sliding-window',
+      limit: 3,
+      windowMs: 60_000,
+    });
     expect(large.remaining).toBe(1);
   });
 
@@ -168,7 +179,10 @@ describe('limits guard: tokens, concurrency, loops, budgets', () => {
 
   it('charges the token estimate before the call and reconciles it with actual usage', async () => {
     const store = new MemoryStore();
-    const p = pipelineWith({ store, rates: [{ name: 'tok', dimension: 'tokens', limit: 300, windowMs: 60_000 }] });
+    const p = pipelineWith({
+      store,
+      rates: [{ name: 'tok', dimension: 'tokens', limit: 300, windowMs: 60_000 }],
+    });
     const body = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: long }] }; // estimate 200
     const first = await p.pipeline.handle(req({ body }));
     expect(first.ok).toBe(true);
@@ -190,12 +204,21 @@ describe('limits guard: tokens, concurrency, loops, budgets', () => {
       },
     };
     const store = new MemoryStore();
-    const guard = createLimitsGuard({ store, loop: false, rates: [{ name: 'tok', dimension: 'tokens', limit: 250, windowMs: 60_000 }] });
+    const guard = createLimitsGuard({
+      store,
+      loop: false,
+      rates: [{ name: 'tok', dimension: 'tokens', limit: 250, windowMs: 60_000 }],
+    });
     const pipeline = createGuardPipeline({ guards: [guard, refuseAll] });
     const body = { model: 'm', max_tokens: 100, messages: [{ role: 'user', content: long }] };
     for (let i = 0; i < 3; i++) expect((await pipeline.handle(req({ body }))).ok).toBe(false);
     await guard.settled();
-    const probe = await store.consume('tokens:tok:ip:198.51.100.1', { algorithm: 'sliding-window', limit: 250, windowMs: 60_000, cost: 0 });
+    const probe = await store.consume('tokens:tok:ip:198.51.100.1', {
+      algorithm: 'sliding-window',
+      limit: 250,
+      windowMs: 60_000,
+      cost: 0,
+    });
     expect(probe.remaining).toBe(250);
   });
 
@@ -236,7 +259,10 @@ describe('limits guard: tokens, concurrency, loops, budgets', () => {
     const refused = results[4]!;
     if (refused.ok) throw new Error('expected refusal');
     expect(refused.status).toBe(402);
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'ERR_LLMGUARD_BUDGET_EXCEEDED', 'violated-policies': ['daily'] });
+    expect(JSON.parse(refused.body)).toMatchObject({
+      code: 'ERR_LLMGUARD_BUDGET_EXCEEDED',
+      'violated-policies': ['daily'],
+    });
     const q = pipelineWith({ budgets: { ...budgets, status: 429 } }, user('spender'));
     const r429 = await send(q, 5);
     expect(r429.map((r) => (r.ok ? 200 : r.status)).at(-1)).toBe(429);
@@ -307,7 +333,10 @@ describe('limits options and preset', () => {
   it('installs the trusted-proxy client address resolver from limits.trustedProxies', async () => {
     const pipeline = createLlmGuard({
       validation: false,
-      limits: { trustedProxies: ['198.51.100.0/24'], rates: [{ name: 'm', limit: 1, windowMs: 60_000, key: 'ip' }] },
+      limits: {
+        trustedProxies: ['198.51.100.0/24'],
+        rates: [{ name: 'm', limit: 1, windowMs: 60_000, key: 'ip' }],
+      },
     });
     const a = await pipeline.handle(req({ xff: '203.0.113.1' }));
     const b = await pipeline.handle(req({ xff: '203.0.113.2' }));

@@ -58,7 +58,12 @@ interface RequestState {
   requestCharges: RateCharge[];
   tokenCharges: RateCharge[];
   slots: { readonly store: Store; readonly key: string; readonly token: string }[];
-  budgetCharges: { readonly store: Store; readonly key: string; readonly ttlMs: number; readonly amount: number }[];
+  budgetCharges: {
+    readonly store: Store;
+    readonly key: string;
+    readonly ttlMs: number;
+    readonly amount: number;
+  }[];
   estimate: TokenUsage | undefined;
   reconciled: boolean;
   degraded: boolean;
@@ -104,7 +109,13 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
   const options = parseOptions(limitsSchema, input, 'limits');
   const primary = options.store ?? new MemoryStore();
   const failure = options.failure ?? 'closed';
-  const metrics: LimitsMetrics = { refused: 0, storeErrors: 0, failedOpen: 0, failedClosed: 0, localFallbacks: 0 };
+  const metrics: LimitsMetrics = {
+    refused: 0,
+    storeErrors: 0,
+    failedOpen: 0,
+    failedClosed: 0,
+    localFallbacks: 0,
+  };
   const access = new StoreAccess(
     primary,
     failure === 'local' ? new MemoryStore() : undefined,
@@ -176,13 +187,22 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
       else if (key === 'api-key' && principal.keyId !== undefined) id = `k:${principal.keyId}`;
       else if (key === 'tenant' && principal.tenant !== undefined) id = `t:${principal.tenant}`;
     }
-    if (id === undefined) id = `ip:${ctx.clientIp === undefined ? 'unknown' : ipLimitKey(ctx.clientIp, v6Prefix)}`;
+    if (id === undefined)
+      id = `ip:${ctx.clientIp === undefined ? 'unknown' : ipLimitKey(ctx.clientIp, v6Prefix)}`;
     // Keys stay short whatever the identity: long ids are hashed.
     return id.length > 160 ? `h:${createHash('sha256').update(id).digest('base64url')}` : id;
   }
 
+  // HMAC per request is the guard's most expensive step; recent partition keys are remembered.
+  const partitionKeys = new Map<string, string>();
   function partitionKey(id: string): string {
-    return createHmac('sha256', secret).update(id).digest().subarray(0, 12).toString('base64');
+    let pk = partitionKeys.get(id);
+    if (pk === undefined) {
+      pk = createHmac('sha256', secret).update(id).digest().subarray(0, 12).toString('base64');
+      if (partitionKeys.size >= 10_000) partitionKeys.clear();
+      partitionKeys.set(id, pk);
+    }
+    return pk;
   }
 
   function tierLimit(tiers: TierLimits | undefined, tier: string | undefined, base: number): number | false {
@@ -272,7 +292,8 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
       const answer = answers[i];
       if (answer === undefined) continue;
       const r = answer.value;
-      if (r.allowed) taken.push({ store: answer.store, key: p.key, policy: p.policy, limit: p.limit, amount: cost });
+      if (r.allowed)
+        taken.push({ store: answer.store, key: p.key, policy: p.policy, limit: p.limit, amount: cost });
       else violated.push({ name: p.policy.name, retryAfterMs: r.retryAfterMs });
       report(
         st,
@@ -307,7 +328,13 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
     const answers = await Promise.all(
       planned.map((p) =>
         access.run(
-          (s) => s.consume(p.key, { algorithm: p.policy.algorithm, limit: p.limit, windowMs: p.policy.windowMs, cost }),
+          (s) =>
+            s.consume(p.key, {
+              algorithm: p.policy.algorithm,
+              limit: p.limit,
+              windowMs: p.policy.windowMs,
+              cost,
+            }),
           () => {
             st.degraded = true;
           },
@@ -350,7 +377,11 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
     }
   }
 
-  async function headersAsync(ctx: GuardContext, st: RequestState, planned: readonly Planned[]): Promise<StepResult> {
+  async function headersAsync(
+    ctx: GuardContext,
+    st: RequestState,
+    planned: readonly Planned[],
+  ): Promise<StepResult> {
     try {
       if (planned.length > 0) await checkRatesAsync(ctx, st, planned, 1, st.requestCharges);
       await acquireSlots(ctx, st);
@@ -370,7 +401,11 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
       // In-process store: decide synchronously, no promise per decision.
       const answers = planned.map((p) => ({
         store: primary,
-        value: syncConsume(p.key, { algorithm: p.policy.algorithm, limit: p.limit, windowMs: p.policy.windowMs }),
+        value: syncConsume(p.key, {
+          algorithm: p.policy.algorithm,
+          limit: p.limit,
+          windowMs: p.policy.windowMs,
+        }),
       }));
       settleRates(ctx, st, planned, answers, 1, st.requestCharges);
       return undefined;
@@ -429,7 +464,9 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
         throw new LlmGuardError('ERR_LLMGUARD_BUDGET_EXCEEDED', {
           status: budgetStatus,
           detail: `The ${policy.period === 'day' ? 'daily' : 'monthly'} cost budget "${policy.name}" is exhausted.`,
-          headers: { 'retry-after': String(Math.max(1, Math.ceil(periodOf(policy.period, now).endsInMs / 1000))) },
+          headers: {
+            'retry-after': String(Math.max(1, Math.ceil(periodOf(policy.period, now).endsInMs / 1000))),
+          },
           extensions: { 'violated-policies': [policy.name] },
         });
       }
@@ -446,7 +483,13 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
         st.estimate = estimate;
         const planned = plan(ctx, tokenRates, 'tokens');
         if (planned.length > 0) {
-          await checkRatesAsync(ctx, st, planned, estimate.inputTokens + estimate.outputTokens, st.tokenCharges);
+          await checkRatesAsync(
+            ctx,
+            st,
+            planned,
+            estimate.inputTokens + estimate.outputTokens,
+            st.tokenCharges,
+          );
         }
         await chargeBudgets(ctx, st, estimate);
       }
@@ -513,7 +556,8 @@ export function createLimitsGuard(input: LimitsOptions = {}): LimitsGuard {
 
 function usdTiersToMicros(tiers: TierLimits): TierLimits {
   const out: Record<string, number | false> = {};
-  for (const [tier, value] of Object.entries(tiers)) out[tier] = value === false ? false : Math.round(value * 1e6);
+  for (const [tier, value] of Object.entries(tiers))
+    out[tier] = value === false ? false : Math.round(value * 1e6);
   return out;
 }
 

@@ -100,9 +100,7 @@ export interface LimitsOptions {
   readonly partitionKeySecret?: string;
 }
 
-const name = z
-  .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
+const name = z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1-64 letters, digits, ".", "_" or "-"');
 const count = z.number().int().positive();
 const tiers = z.record(z.string(), z.union([z.literal(false), z.number().positive()])).optional();
 const key = z.enum(['principal', 'api-key', 'tenant', 'ip']).optional();
@@ -147,10 +145,7 @@ export const limitsSchema = z.strictObject({
     })
     .optional(),
   loop: z
-    .union([
-      z.literal(false),
-      z.strictObject({ maxRepeats: count.optional(), windowMs: count.optional() }),
-    ])
+    .union([z.literal(false), z.strictObject({ maxRepeats: count.optional(), windowMs: count.optional() })])
     .optional(),
   failure: z.enum(['closed', 'open', 'local']).optional(),
   storeRetryMs: z.number().int().nonnegative().optional(),

@@ -40,6 +40,8 @@ export function presetLimits(options: LimitsOptions | false | undefined): Preset
     loop: given.loop ?? DEFAULT_LIMITS.loop,
   });
   const resolveClientIp =
-    given.trustedProxies === undefined ? undefined : createClientIpResolver({ trustedProxies: given.trustedProxies });
+    given.trustedProxies === undefined
+      ? undefined
+      : createClientIpResolver({ trustedProxies: given.trustedProxies });
   return { guard, resolveClientIp };
 }

@@ -27,7 +27,10 @@ export interface TokenEstimateOptions {
  *
  * @example estimateUsage(ctx.prompt, {}) // { inputTokens: 12, outputTokens: 256 }
  */
-export function estimateUsage(prompt: PromptView | undefined, options: TokenEstimateOptions = {}): TokenUsage {
+export function estimateUsage(
+  prompt: PromptView | undefined,
+  options: TokenEstimateOptions = {},
+): TokenUsage {
   const perToken = options.charsPerToken ?? 4;
   let chars = 0;
   if (prompt) for (const segment of prompt.segments) chars += segment.text.length;

@@ -141,9 +141,11 @@ export function createPiiGuard(options: PiiGuardOptions = {}): Guard {
     Object.values(actions).includes('pseudonymize') ||
     Object.values(categoryDefault).includes('pseudonymize');
   const scanner = createPiiScanner(detectors);
-  const responseScanner: PiiScanner = usesPseudonyms
-    ? createPiiScanner([PLACEHOLDER_DETECTOR, ...detectors])
-    : scanner;
+  // The answer needs only what it will change: `allow` types (URL by default) are left out there.
+  const answerDetectors = detectors.filter((d) => (actions[d.type] ?? categoryDefault[d.category]) !== 'allow');
+  const responseScanner: PiiScanner = createPiiScanner(
+    usesPseudonyms ? [PLACEHOLDER_DETECTOR, ...answerDetectors] : answerDetectors,
+  );
   const roles = opts.roles === undefined ? undefined : new Set(opts.roles);
   const vaultSize = opts.vaultSize ?? 256;
   const hashKey = opts.hashKey;

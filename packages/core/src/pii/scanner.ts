@@ -10,7 +10,10 @@ export const RIGHT_CONTEXT = 24;
 interface CompiledDetector {
   readonly type: string;
   readonly category: PiiCategory;
+  /** Global: all matches come back from one native call (an `exec` loop converts the text per call). */
   readonly regex: RE2;
+  /** Non-global with indices, run on a single match to locate the value group. */
+  readonly groups: RE2 | undefined;
   readonly valueGroup: number;
   readonly boundary: PiiDetector['boundary'];
   readonly validate: PiiDetector['validate'];
@@ -53,8 +56,10 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
   const compiled: CompiledDetector[] = detectors.map((detector) => {
     const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
     let regex: RE2;
+    let groups: RE2 | undefined;
     try {
-      regex = new RE2(source, detector.valueGroup ? 'gud' : 'gu');
+      regex = new RE2(source, 'gu');
+      if (detector.valueGroup) groups = new RE2(source, 'ud');
     } catch (cause) {
       throw new LlmGuardError('ERR_LLMGUARD_INVALID_RULE', {
         detail: `The pattern of detector "${detector.type}" does not compile under RE2.`,
@@ -65,6 +70,7 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       type: detector.type,
       category: detector.category,
       regex,
+      groups,
       valueGroup: detector.valueGroup ?? 0,
       boundary: detector.boundary ?? 'word',
       validate: detector.validate,
@@ -100,23 +106,31 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       if (hits.length === 0) return { matches: [], raw: [] };
       const found: PiiMatch[] = [];
       const raw: RawSpan[] = [];
+      const target = from === 0 ? text : text.slice(from);
       for (const index of hits) {
         const detector = compiled[index]!;
-        const regex = detector.regex;
-        regex.lastIndex = from;
-        for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
-          const matchStart = m.index;
-          const matchEnd = matchStart + m[0].length;
-          if (matchEnd === matchStart) {
-            regex.lastIndex = matchEnd + 1;
-            continue;
-          }
+        const all = target.match(detector.regex);
+        if (all === null) continue;
+        // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
+        // previous match's end is exactly where the leftmost scan found it.
+        let at = 0;
+        for (let i = 0; i < all.length; i++) {
+          const matched = all[i]!;
+          if (matched.length === 0) continue;
+          const position = target.indexOf(matched, at);
+          if (position < 0) break;
+          const matchStart = from + position;
+          const matchEnd = matchStart + matched.length;
+          at = position + matched.length;
           raw.push({ start: matchStart, end: matchEnd });
-          const accepted = accept(detector, m, text);
+          const accepted = accept(detector, matched, matchStart, text);
           if (accepted === undefined) continue;
           found.push(accepted);
-          // A value trimmed by its validator (an IBAN with glued text) frees the rest for the next match.
-          if (detector.valueGroup === 0 && accepted.end < matchEnd) regex.lastIndex = accepted.end;
+          // A value trimmed by its validator (an IBAN with glued text) frees the rest: rescan it.
+          if (detector.valueGroup === 0 && accepted.end < matchEnd) {
+            rescan(detector, text, accepted.end, found, raw);
+            break;
+          }
         }
       }
       return { matches: resolveOverlaps(found), raw };
@@ -124,14 +138,15 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
   };
 }
 
-function accept(detector: CompiledDetector, m: RegExpExecArray, text: string): PiiMatch | undefined {
-  let start = m.index;
-  let value = m[0];
-  if (detector.valueGroup > 0) {
-    const span = m.indices?.[detector.valueGroup];
-    const groupValue = m[detector.valueGroup];
+function accept(detector: CompiledDetector, matched: string, matchStart: number, text: string): PiiMatch | undefined {
+  let start = matchStart;
+  let value = matched;
+  if (detector.groups !== undefined) {
+    const m = detector.groups.exec(matched);
+    const span = m?.indices?.[detector.valueGroup];
+    const groupValue = m?.[detector.valueGroup];
     if (span === undefined || groupValue === undefined) return undefined;
-    start = span[0];
+    start = matchStart + span[0];
     value = groupValue;
   }
   let end = start + value.length;
@@ -178,6 +193,21 @@ function looksLikePlaceholder(value: string): boolean {
     if (run >= 8) return true;
   }
   return false;
+}
+
+/** Rare path: continues one detector's leftmost scan from `from` with `exec` (after a trimmed match). */
+function rescan(detector: CompiledDetector, text: string, from: number, found: PiiMatch[], raw: RawSpan[]): void {
+  const regex = new RE2(detector.regex.source, 'gu');
+  regex.lastIndex = from;
+  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+    if (m[0].length === 0) break;
+    const end = m.index + m[0].length;
+    raw.push({ start: m.index, end });
+    const accepted = accept(detector, m[0], m.index, text);
+    if (accepted === undefined) continue;
+    found.push(accepted);
+    if (detector.valueGroup === 0 && accepted.end < end) regex.lastIndex = accepted.end;
+  }
 }
 
 function isAlnum(code: number): boolean {

@@ -44,8 +44,10 @@ const MAX_HELD = 1 << 20;
  */
 export function createStreamRedactor(scanner: PiiScanner, render: MatchRenderer): TextTransform {
   const hold = scanner.window + RIGHT_CONTEXT;
-  // Scan only once enough new text is waiting: each character is scanned a bounded number of times.
-  const threshold = hold + Math.max(64, hold >> 1);
+  // Scan only once enough new text is waiting, so each character is scanned a bounded number of
+  // times: at least 64 characters, more when the upstream sends big pieces (bulk text), where the
+  // fixed cost of a scan would otherwise dominate. Token-sized pieces keep the wait short.
+  let averagePiece = 8;
   let context = '';
   let buffer = '';
 
@@ -81,6 +83,8 @@ export function createStreamRedactor(scanner: PiiScanner, render: MatchRenderer)
     push(piece: string): string {
       if (piece.length === 0) return '';
       buffer += piece;
+      averagePiece += (piece.length - averagePiece) / 8;
+      const threshold = hold + Math.min(4096, Math.max(64, averagePiece * 4));
       return buffer.length < threshold ? '' : release(false);
     },
     flush(): string {

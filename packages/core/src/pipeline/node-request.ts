@@ -74,13 +74,9 @@ export function nodeBodyStream(stream: Readable): AsyncIterable<Uint8Array> {
               detach();
               throw failure;
             }
-            // An HTTP request whose parser has seen the whole message and whose buffer is drained
-            // has nothing more to give: no need to wait a tick for 'end'.
-            if (
-              ended ||
-              stream.readableEnded ||
-              ((stream as { complete?: boolean }).complete === true && stream.readableLength === 0)
-            ) {
+            // Wait for 'end' rather than trusting `complete`: a body parser mounted later checks that
+            // the stream has ended to know the body was read.
+            if (ended || stream.readableEnded) {
               detach();
               return { done: true, value: undefined };
             }

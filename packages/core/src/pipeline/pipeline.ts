@@ -101,10 +101,17 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
           outcome: guardError.status === 503 ? 'fail-closed' : 'block',
           code: guardError.code,
           durationMs: performance.now() - started,
+          startedAt: started,
         });
         throw guardError;
       }
-      ctx.decisions.push({ guard: name, step, outcome, durationMs: performance.now() - started });
+      ctx.decisions.push({
+        guard: name,
+        step,
+        outcome,
+        durationMs: performance.now() - started,
+        startedAt: started,
+      });
     }
   }
 

@@ -348,9 +348,8 @@ function sseTransformer(
   /** Rewrites an event's text in place; returns events to send before it (held text released). */
   const rewriteEvent = (data: Json): string => {
     if (Array.isArray(data.choices)) {
-      lastChat = { ...data, choices: undefined, usage: undefined };
-      delete lastChat.choices;
-      delete lastChat.usage;
+      // Envelope (id, model, created) for events the transformer has to add itself.
+      lastChat ??= { id: data.id, object: data.object ?? 'chat.completion.chunk', created: data.created, model: data.model };
       noteUsage(readUsage(data.usage));
       for (const choice of data.choices) {
         if (!isObject(choice)) continue;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import { fixedStep, gcraStep, type RateState, refundState, slidingStep } from './rate-math.js';
 import type {
   AcquireResult,
   AddOptions,
@@ -9,7 +10,6 @@ import type {
   RefundRequest,
   Store,
 } from './store.js';
-import { gcraStep, type RateState, refundState, slidingStep, fixedStep } from './rate-math.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -92,7 +92,8 @@ export class MemoryStore implements Store {
     const force = request.force === true;
     const previous = entry?.state;
     let step: ReturnType<typeof fixedStep>;
-    if (request.algorithm === 'gcra') step = gcraStep(previous, now, request.limit, request.windowMs, cost, force);
+    if (request.algorithm === 'gcra')
+      step = gcraStep(previous, now, request.limit, request.windowMs, cost, force);
     else if (request.algorithm === 'sliding-window')
       step = slidingStep(previous, now, request.limit, request.windowMs, cost, force);
     else step = fixedStep(previous, now, request.limit, request.windowMs, cost, force);
@@ -187,7 +188,9 @@ export class MemoryStore implements Store {
   private live(key: string, kind: Entry['kind'], now: number): Entry | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.kind !== kind || entry.expiresAt <= now) {
+    // Rate state past its expiry is still valid input to the rate step (which resets it itself),
+    // so it is reused in place instead of being deleted and re-inserted on the hot path.
+    if (entry.kind !== kind || (entry.expiresAt <= now && kind !== 'rate')) {
       this.entries.delete(key);
       return undefined;
     }

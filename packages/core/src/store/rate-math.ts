@@ -29,7 +29,8 @@ export function fixedStep(
   force: boolean,
 ): RateStep {
   let state = previous?.algorithm === 'fixed-window' ? previous : undefined;
-  if (state === undefined || now >= state.start + windowMs) state = { algorithm: 'fixed-window', start: now, count: 0 };
+  if (state === undefined || now >= state.start + windowMs)
+    state = { algorithm: 'fixed-window', start: now, count: 0 };
   const fits = state.count + cost <= limit;
   if (fits || force) state.count += cost;
   const resetMs = state.start + windowMs - now;
@@ -124,7 +125,13 @@ export function gcraStep(
 }
 
 /** Gives `amount` units back, never below an empty window/bucket. */
-export function refundState(state: RateState, now: number, limit: number, windowMs: number, amount: number): RateState {
+export function refundState(
+  state: RateState,
+  now: number,
+  limit: number,
+  windowMs: number,
+  amount: number,
+): RateState {
   if (state.algorithm === 'gcra') {
     state.tat = Math.max(now, state.tat - (amount * windowMs) / limit);
   } else if (state.algorithm === 'fixed-window') {

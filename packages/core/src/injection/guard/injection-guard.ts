@@ -18,13 +18,13 @@ import { resolveSessionKey } from './session-key.js';
 
 /** Multi-turn trajectory: a decaying per-session score that blocks slow escalation. */
 export interface InjectionTrajectoryOptions {
-  /** Trajectory score at or above which the request is refused. Default 1.6. */
+  /** Trajectory score at or above which the request is refused. Default 2.2. */
   readonly limit?: number;
   /** Half-life of the decay. Default 600,000 ms (10 minutes). */
   readonly halfLifeMs?: number;
   /** Idle time after which a session's score is forgotten. Default 3,600,000 ms. */
   readonly ttlMs?: number;
-  /** Request scores below this add nothing, so ordinary chat never accumulates. Default 0.3. */
+  /** Request scores below this add nothing, so ordinary chat never accumulates. Default 0.55. */
   readonly minScore?: number;
   /** Where trajectories live. Default: a private `MemoryStore` (use a Redis store across instances). */
   readonly store?: Store;
@@ -36,13 +36,13 @@ export interface InjectionTrajectoryOptions {
 
 /** Options of {@link createInjectionGuard}. Every scorer option applies too. */
 export interface InjectionGuardOptions extends InjectionScorerOptions {
-  /** Score at or above which user content is refused with 403. Default 0.85. */
+  /** Score at or above which user content is refused with 403. Default 0.8. */
   readonly block?: number;
-  /** Score at or above which user content is allowed but recorded. Default 0.5. */
+  /** Score at or above which user content is allowed but recorded. Default 0.6. */
   readonly flag?: number;
-  /** Block threshold for tool results and documents (indirect injection). Default 0.85. */
+  /** Block threshold for tool results and documents (indirect injection). Default 0.8. */
   readonly indirectBlock?: number;
-  /** Flag threshold for tool results and documents. Default 0.5. */
+  /** Flag threshold for tool results and documents. Default 0.6. */
   readonly indirectFlag?: number;
   /** Also score assistant turns (clients can forge them). Default `false`. */
   readonly scoreAssistant?: boolean;
@@ -75,7 +75,10 @@ const guardSchema = z.strictObject({
         ttlMs: z.number().int().positive().optional(),
         minScore: z.number().min(0).max(1).optional(),
         store: z
-          .custom<Store>((s) => typeof s === 'object' && s !== null && 'decayAdd' in s, 'must implement Store')
+          .custom<Store>(
+            (s) => typeof s === 'object' && s !== null && 'decayAdd' in s,
+            'must implement Store',
+          )
           .optional(),
         sessionHeader: z
           .union([z.literal(false), z.string().regex(/^[a-z0-9-]+$/, 'lower-case header name')])
@@ -146,10 +149,10 @@ export function createInjectionGuard(options: InjectionGuardOptions = {}): Guard
     traj === undefined
       ? undefined
       : {
-          limit: traj.limit ?? 1.6,
-          halfLifeMs: traj.halfLifeMs ?? 600_000,
-          ttlMs: traj.ttlMs ?? 3_600_000,
-          minScore: traj.minScore ?? 0.3,
+          limit: traj.limit ?? INJECTION_DEFAULTS.trajectoryLimit,
+          halfLifeMs: traj.halfLifeMs ?? INJECTION_DEFAULTS.trajectoryHalfLifeMs,
+          ttlMs: traj.ttlMs ?? INJECTION_DEFAULTS.trajectoryTtlMs,
+          minScore: traj.minScore ?? INJECTION_DEFAULTS.trajectoryMinScore,
           store: (traj.store as Store | undefined) ?? new MemoryStore(),
           source: {
             sessionHeader: traj.sessionHeader ?? 'x-session-id',
@@ -170,7 +173,8 @@ export function createInjectionGuard(options: InjectionGuardOptions = {}): Guard
     const segments: readonly PromptSegment[] = prompt.segments;
     // Turns after the last assistant message are what this request adds to the conversation.
     let lastAssistantTurn = -1;
-    for (const s of segments) if (s.role === 'assistant' && s.turn > lastAssistantTurn) lastAssistantTurn = s.turn;
+    for (const s of segments)
+      if (s.role === 'assistant' && s.turn > lastAssistantTurn) lastAssistantTurn = s.turn;
 
     let blocked: Finding | undefined;
     let flagged = false;

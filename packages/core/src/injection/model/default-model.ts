@@ -1,5 +1,5 @@
-import modelFile from './injection-model.weights.json' with { type: 'json' };
 import { decodeInjectionModel, type InjectionModel, type InjectionModelFile } from './injection-model.js';
+import modelFile from './injection-model.weights.json' with { type: 'json' };
 
 let cached: InjectionModel | undefined;
 

@@ -19,14 +19,15 @@ export interface DecodeBudget {
 const MAX_CANDIDATES = 16;
 
 // Candidates are found on the original text (base64 is case-sensitive), always with RE2.
-const BASE64 = new RE2(String.raw`[A-Za-z0-9+/]{20,}={0,2}|[A-Za-z0-9_-]{20,}={0,2}`, 'g');
+const BASE64 = new RE2('[A-Za-z0-9+/]{20,}={0,2}|[A-Za-z0-9_-]{20,}={0,2}', 'g');
 const HEX = new RE2(
   String.raw`(?:\\x[0-9A-Fa-f]{2}){4,}|(?:[0-9A-Fa-f]{2}[ :]){11,}[0-9A-Fa-f]{2}|(?:[0-9A-Fa-f]{2}){12,}`,
   'g',
 );
 const URL_ENCODED = new RE2(String.raw`\S*(?:%[0-9A-Fa-f]{2}[^\s%]{0,24}){3,}`, 'g');
-// Runs of single letters split by one to three separators: "i g n o r e", "i.g.n.o.r.e".
-const SPACED = new RE2(String.raw`\b[a-z](?:[ ._*|/\\-]{1,3}[a-z]\b){3,}`, 'g');
+// Runs of single letters split by one to three separators: "i g n o r e", "i_g_n_o_r_e". No `\b`:
+// RE2 counts `_` as a word character.
+const SPACED = new RE2(String.raw`(?:^|[^a-z0-9])[a-z](?:[ ._*|/\\-]{1,3}[a-z]){3,}`, 'g');
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
@@ -84,7 +85,12 @@ function decodePercent(run: string): string {
   const bytes: number[] = [];
   for (let i = 0; i < run.length; i++) {
     const c = run.charCodeAt(i);
-    if (c === 0x25 && i + 2 < run.length + 0 && hexValue(run.charCodeAt(i + 1)) >= 0 && hexValue(run.charCodeAt(i + 2)) >= 0) {
+    if (
+      c === 0x25 &&
+      i + 2 < run.length + 0 &&
+      hexValue(run.charCodeAt(i + 1)) >= 0 &&
+      hexValue(run.charCodeAt(i + 2)) >= 0
+    ) {
       bytes.push((hexValue(run.charCodeAt(i + 1)) << 4) | hexValue(run.charCodeAt(i + 2)));
       i += 2;
     } else if (c === 0x2b) bytes.push(0x20);
@@ -94,10 +100,19 @@ function decodePercent(run: string): string {
   return utf8Lenient.decode(Uint8Array.from(bytes));
 }
 
-function each(re: RE2, text: string, budget: DecodeBudget, visit: (match: string, index: number) => void): void {
+function each(
+  re: RE2,
+  text: string,
+  budget: DecodeBudget,
+  visit: (match: string, index: number) => void,
+): void {
   re.lastIndex = 0;
   let found = 0;
-  for (let m = re.exec(text); m !== null && found < MAX_CANDIDATES && budget.remaining > 0; m = re.exec(text)) {
+  for (
+    let m = re.exec(text);
+    m !== null && found < MAX_CANDIDATES && budget.remaining > 0;
+    m = re.exec(text)
+  ) {
     visit(m[0], m.index);
     found++;
   }
@@ -136,7 +151,11 @@ export function foldSpacedRuns(normalized: string, budget: DecodeBudget): Decode
     let len = 0;
     let gap = 0;
     let breakWord = false;
-    for (let i = 0; i < run.length && len < cap; i++) {
+    // RE2 has no lookahead: a final letter that starts an ordinary word ("s now") is not part of the run.
+    const next = normalized.charCodeAt(index + run.length);
+    const last =
+      (next >= 0x61 && next <= 0x7a) || (next >= 0x30 && next <= 0x39) ? run.length - 1 : run.length;
+    for (let i = 0; i < last && len < cap; i++) {
       const c = run.charCodeAt(i);
       if (c >= 0x61 && c <= 0x7a) {
         if (len > 0 && (gap >= 2 || breakWord) && len < cap - 1) out[len++] = 0x20;

@@ -72,7 +72,8 @@ function bmpEntry(unit: number): number {
 // Leetspeak digits and symbols, folded only inside words that also hold letters ("1gn0r3"):
 // 0 → o, 1 → i, 3 → e, 4 → a, 5 → s, 7 → t, 8 → b, @ → a, $ → s. Indexed by code unit.
 const LEET = new Uint16Array(128);
-for (const [from, to] of ['0o', '1i', '3e', '4a', '5s', '7t', '8b', '@a', '$s']) LEET[from!.charCodeAt(0)] = to!.charCodeAt(0);
+for (const [from, to] of ['0o', '1i', '3e', '4a', '5s', '7t', '8b', '@a', '$s'])
+  LEET[from!.charCodeAt(0)] = to!.charCodeAt(0);
 
 // Look-alikes indexed by code unit (all of them are in the BMP).
 const CONFUSABLE = new Uint16Array(0x10000);
@@ -104,18 +105,20 @@ function ensure(size: number): void {
 }
 
 /**
- * Full normalization with an offset map. Linear in the input; the per-code-point fold is cached.
+ * Full normalization with an offset map (`withOffsets`, default true; without it `offsets` is
+ * always `undefined`). Linear in the input; the per-code-point fold is cached.
  *
  * @example
  * normalizeText('ＩＧＮＯＲＥ a\u200Bll 1nstruct10ns').text; // 'ignore all instructions'
  */
-export function normalizeText(input: string): NormalizedText {
+export function normalizeText(input: string, withOffsets = true): NormalizedText {
   ensure(input.length + 64);
   const n = foldUnits(input);
   foldWords(codes, n);
   offsets[n] = input.length;
   const text = utf16.decode(codes.subarray(0, n));
-  return { text, offsets: unitsIdentity ? undefined : offsets.slice(0, n + 1) };
+  // The map is copied out only when positions are wanted (explain), not on the scoring path.
+  return { text, offsets: unitsIdentity || !withOffsets ? undefined : offsets.slice(0, n + 1) };
 }
 
 let unitsIdentity = true;

@@ -5,8 +5,10 @@ import type { InjectionRule } from './types.js';
 // pattern stays small for RE2's DFA and linear on any input.
 const W = String.raw`(?:[a-z'’-]+\s+)`; // one filler word
 const AI = String.raw`(?:ai|a\.i\.|assistant|chat\s?bot|language\s+model|llm|gpt|chatgpt|claude|gemini|copilot|bot|model)`;
-const PRIOR = String.raw`(?:previous|prior|preceding|above|earlier|former|original|initial|foregoing|old|first|existing|system|developer|safety)`;
-const ORDERS = String.raw`(?:instructions?|directives?|prompts?|rules|guidelines|commands?|orders|programming|constraints|restrictions|guardrails|policies|polic(?:y)|context|messages?|conversation|training|guidance|limitations)`;
+const PRIOR =
+  '(?:previous|prior|preceding|above|earlier|former|original|initial|foregoing|old|first|existing|system|developer|safety)';
+const ORDERS =
+  '(?:instructions?|directives?|prompts?|rules|guidelines|commands?|orders|programming|constraints|restrictions|guardrails|policies|polic(?:y)|context|messages?|conversation|training|guidance|limitations)';
 const DROP = String.raw`(?:ignore|ignoring|disregard|disregarding|forget|forgetting|skip|bypass|drop|abandon|discard|neglect|overlook|set\s+aside|throw\s+out|pay\s+no\s+attention\s+to|do\s+not\s+follow|don'?t\s+follow|stop\s+following)`;
 const SAY = String.raw`(?:reveal|show|print|display|output|repeat|recite|tell|give|share|disclose|leak|dump|spell\s+out|write\s+out|write\s+down|list|paste|echo|provide|return|translate|summari[sz]e|encode|copy|reproduce|type\s+out|read\s+back)`;
 const FILLER_SAFE = String.raw`(?:(?:me|us|your|the|this|that|entire|full|whole|complete|exact|original|initial|hidden|secret|above|all|of|back|verbatim|text|content|contents|words|first|real|actual|current|prior|previous|internal|confidential|private)\s+)`;
@@ -33,7 +35,7 @@ function notQuotedMention(match: string, text: string, index: number): boolean {
 }
 
 /**
- * The built-in rule pack. Weights were set so that one strong rule alone blocks (≥ 0.85) and weak
+ * The built-in rule pack. Weights were set so that one strong rule alone blocks (≥ 0.8, the default threshold) and weak
  * rules only block together with the model or another rule. Ids are stable: findings and audit
  * records name them, and users disable or re-weight them by id.
  */

@@ -85,7 +85,9 @@ describe('built-in rules', () => {
   });
 
   it('do not fire on a quoted phrase that is being discussed', () => {
-    const ids = scorer.score("What does the phrase 'ignore all previous instructions' mean in attacks?").ruleIds;
+    const ids = scorer.score(
+      "What does the phrase 'ignore all previous instructions' mean in attacks?",
+    ).ruleIds;
     expect(ids).not.toContain('override.ignore-previous');
   });
 });
@@ -100,7 +102,10 @@ describe('compileRules', () => {
     ];
     for (const rule of bad) {
       expect(() => compileRules([rule as never])).toThrow(
-        expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_RULE', detail: expect.stringContaining(rule.id) }),
+        expect.objectContaining({
+          code: 'ERR_LLMGUARD_INVALID_RULE',
+          detail: expect.stringContaining(rule.id),
+        }),
       );
     }
     expect(() => compileRules([BUILTIN_RULES[0]!, BUILTIN_RULES[0]!])).toThrow(
@@ -111,7 +116,14 @@ describe('compileRules', () => {
   it('lets users add, disable and re-weight rules', () => {
     const custom = createInjectionScorer({
       model: false,
-      rules: [{ id: 'acme.codename', category: 'prompt-extraction', weight: 0.9, pattern: String.raw`\bbluebird\b` }],
+      rules: [
+        {
+          id: 'acme.codename',
+          category: 'prompt-extraction',
+          weight: 0.9,
+          pattern: String.raw`\bbluebird\b`,
+        },
+      ],
       disableRules: ['override.ignore-previous', 'override.ignore-the-above'],
       ruleWeights: { 'override.ignore-all-rules': 0.1 },
     });

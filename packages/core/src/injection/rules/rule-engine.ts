@@ -9,12 +9,12 @@ import { INJECTION_CATEGORIES, type InjectionRule } from './types.js';
 export const MARKERS = {
   nonAscii: String.raw`[^\x00-\x7f]`,
   leet: String.raw`[a-z][0134578@$][a-z]|\b[0134578@$][a-z]{2}|[a-z]{2}[0134578@$]\b`,
-  spaced: String.raw`\b[a-z](?:[ ._*|/\\-]{1,3}[a-z]\b){4}`,
-  base64: String.raw`[a-z0-9+/_-]{20,}={0,2}`,
+  spaced: String.raw`(?:^|[^a-z0-9])[a-z](?:[ ._*|/\\-]{1,3}[a-z]){4}`,
+  base64: '[a-z0-9+/_-]{20,}={0,2}',
   hex: String.raw`(?:[0-9a-f]{2}[ :]?){12}|(?:\\x[0-9a-f]{2}){4}`,
   url: String.raw`(?:%[0-9a-f]{2}[^%\s]{0,24}){3}`,
   // Named, or two common English words in ROT13 form close together ("gur" = the, "naq" = and).
-  rot13: String.raw`\brot-?\s?13\b|\bcaesar\s+(?:cipher|shift)\b|\b(?:gur|naq|lbh|lbhe|jvgu|guvf|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy|vf|gb|bs)\b[^a-z]{1,3}(?:[a-z]+[^a-z]{1,3}){0,4}\b(?:gur|naq|lbh|lbhe|jvgu|guvf|nyy|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy)\b`,
+  rot13: String.raw`\brot-?\s?13\b|\bcaesar\s+(?:cipher|shift)\b|\b(?:gur|naq|lbh|lbhe|jvgu|guvf|gung|nyy|nal|sbe|ner|jvyy|abj|unf|pna|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy|cergraq|ehyrf|vf|gb|bs|qb)\b[^a-z]{1,3}(?:[a-z]+[^a-z]{1,3}){0,8}(?:gur|naq|lbh|lbhe|jvgu|guvf|gung|nyy|nal|sbe|ner|jvyy|abj|unf|pna|vtaber|cerivbhf|vafgehpgvbaf|flfgrz|cebzcg|erirny|cnffjbeq|frperg|gryy|cergraq|ehyrf)\b`,
   // Stray symbols glued to letters, as in optimizer suffixes ("oppositeley.](", "giving**one").
   soup: String.raw`[a-z][!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}|[!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}[a-z]`,
 } as const;
@@ -40,7 +40,26 @@ export interface RuleEngine {
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 
-function invalid(rule: Partial<InjectionRule> | undefined, index: number, why: string, cause?: unknown): never {
+// Encoding into a reused buffer is cheaper than letting RE2 convert the string on every call.
+const encoder = new TextEncoder();
+let scratch = new Uint8Array(16_384);
+const SCRATCH_MAX = 1 << 20;
+
+function utf8View(text: string): Buffer | string {
+  const need = text.length * 3;
+  if (need > SCRATCH_MAX) return text;
+  if (need > scratch.length)
+    scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(need, scratch.length * 2)));
+  const { written } = encoder.encodeInto(text, scratch);
+  return Buffer.from(scratch.buffer, scratch.byteOffset, written);
+}
+
+function invalid(
+  rule: Partial<InjectionRule> | undefined,
+  index: number,
+  why: string,
+  cause?: unknown,
+): never {
   const id = typeof rule?.id === 'string' ? rule.id : `#${index}`;
   throw new LlmGuardError('ERR_LLMGUARD_INVALID_RULE', {
     detail: `Injection rule "${id}" is invalid: ${why}.`,
@@ -54,7 +73,7 @@ function loosen(pattern: string): string {
   return pattern
     .replaceAll(String.raw`\b`, '')
     .replaceAll(String.raw`\s+`, String.raw`\s*`)
-    .replaceAll(String.raw`(?m)^`, '')
+    .replaceAll('(?m)^', '')
     .replaceAll(' ', String.raw`\s*`);
 }
 
@@ -71,7 +90,8 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
   const singles: RE2[] = [];
   rules.forEach((rule, index) => {
     if (typeof rule !== 'object' || rule === null) invalid(undefined, index, 'a rule must be an object');
-    if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id)) invalid(rule, index, 'id must match [a-z0-9._-]');
+    if (typeof rule.id !== 'string' || !RULE_ID.test(rule.id))
+      invalid(rule, index, 'id must match [a-z0-9._-]');
     if (seen.has(rule.id)) invalid(rule, index, 'duplicate id');
     seen.add(rule.id);
     if (!INJECTION_CATEGORIES.includes(rule.category)) invalid(rule, index, 'unknown category');
@@ -95,7 +115,11 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
   let strict: InstanceType<typeof RE2.Set>;
   let loose: InstanceType<typeof RE2.Set>;
   try {
-    strict = new RE2.Set([...rules.map((r) => r.pattern), ...MARKER_NAMES.map((m) => MARKERS[m])], '', options);
+    strict = new RE2.Set(
+      [...rules.map((r) => r.pattern), ...MARKER_NAMES.map((m) => MARKERS[m])],
+      '',
+      options,
+    );
     loose = new RE2.Set(
       rules.map((r) => loosen(r.pattern)),
       '',
@@ -120,7 +144,7 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
   return {
     rules,
     scan: function scanRules(text: string): SetScan {
-      const found = strict.match(text);
+      const found = strict.match(utf8View(text));
       const hits: number[] = [];
       let markers: Set<MarkerName> | undefined;
       for (const i of found) {

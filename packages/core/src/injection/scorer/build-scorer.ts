@@ -1,7 +1,13 @@
-import { createFeatureScan, scanFeatures } from '../model/features.js';
+import { createFeatureScan, MIN_FEATURE_NORM, scanAsciiFeatures, scanFeatures } from '../model/features.js';
 import type { InjectionModel } from '../model/injection-model.js';
 import { tokenSoupRatio } from '../model/unnatural-text.js';
-import { type DecodeBudget, type DecodedLayer, decodeLayers, foldSpacedRuns, rot13 } from '../normalize/decode-layers.js';
+import {
+  type DecodeBudget,
+  type DecodedLayer,
+  decodeLayers,
+  foldSpacedRuns,
+  rot13,
+} from '../normalize/decode-layers.js';
 import { mapSpan, type NormalizedText, normalizeText } from '../normalize/normalize-text.js';
 import type { MarkerName, RuleEngine } from '../rules/rule-engine.js';
 import type { RuleHit } from '../rules/types.js';
@@ -86,17 +92,25 @@ export function buildInjectionScorer(
   const useModel = !settings.disable?.has('model');
   const useUnnatural = !settings.disable?.has('unnatural');
 
-  function modelPart(view: string, original: string, soupMarker: boolean): { model: number; unnatural: number } {
-    scanFeatures(view, model.weights, features);
+  function modelPart(
+    view: string,
+    original: string,
+    ascii: boolean,
+    soupMarker: boolean,
+  ): { model: number; unnatural: number } {
+    if (ascii) scanAsciiFeatures(view, model.weights, features);
+    else scanFeatures(view, model.weights, features);
     let p = 0;
     if (useModel && features.count > 0) {
-      const z = model.bias + (model.scale * features.sum) / Math.sqrt(features.count);
+      const z =
+        model.bias + (model.scale * features.sum) / Math.sqrt(Math.max(features.count, MIN_FEATURE_NORM));
       p = 1 / (1 + Math.exp(-z));
     }
     let u = 0;
     if (useUnnatural && soupMarker) {
       const soup = tokenSoupRatio(original);
-      if (soup > model.unnaturalStart) u = settings.unnaturalWeight * Math.min(1, (soup - model.unnaturalStart) / span);
+      if (soup > model.unnaturalStart)
+        u = settings.unnaturalWeight * Math.min(1, (soup - model.unnaturalStart) / span);
     }
     return { model: p, unnatural: u };
   }
@@ -114,7 +128,7 @@ export function buildInjectionScorer(
   function topView(text: string): string {
     const lower = text.toLowerCase();
     const { markers } = engine.scan(lower);
-    return markers.has('nonAscii') || markers.has('leet') ? normalizeText(text).text : lower;
+    return markers.has('nonAscii') || markers.has('leet') ? normalizeText(text, false).text : lower;
   }
 
   function scoreLayer(
@@ -130,7 +144,7 @@ export function buildInjectionScorer(
     let normalized: NormalizedText | undefined;
     let markers: ReadonlySet<MarkerName> = scan.markers;
     if (markers.has('nonAscii') || markers.has('leet')) {
-      normalized = normalizeText(text);
+      normalized = normalizeText(text, w.hits !== undefined);
       view = normalized.text;
       scan = engine.scan(view);
       markers = new Set([...markers, ...scan.markers]);
@@ -149,7 +163,7 @@ export function buildInjectionScorer(
         }
       }
     }
-    const m = modelPart(view, text, markers.has('soup'));
+    const m = modelPart(view, text, normalized === undefined, markers.has('soup'));
     let best = combine(layerRules(layerHit), m.model, m.unnatural);
     if (origin === undefined) {
       w.model = Math.max(w.model, m.model);
@@ -181,7 +195,8 @@ export function buildInjectionScorer(
             layerHit[i] = 1;
           }
         }
-        (w.layers ??= []).push(child.kind);
+        if (w.layers === undefined) w.layers = [];
+        w.layers.push(child.kind);
         best = Math.max(best, childScore, combine(layerRules(layerHit), m.model, m.unnatural));
       }
     }
@@ -207,7 +222,11 @@ export function buildInjectionScorer(
     };
     const score = scoreLayer(text, 0, { remaining: settings.maxDecodedChars }, w, undefined);
     let ids: string[] | undefined;
-    for (let i = 0; i < w.hit.length; i++) if (w.hit[i] === 1) (ids ??= []).push(rules[i]!.id);
+    for (let i = 0; i < w.hit.length; i++) {
+      if (w.hit[i] !== 1) continue;
+      if (ids === undefined) ids = [];
+      ids.push(rules[i]!.id);
+    }
     return {
       score,
       rules: layerRules(w.hit),

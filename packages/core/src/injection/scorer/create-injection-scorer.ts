@@ -26,7 +26,10 @@ export interface InjectionScorerOptions {
   readonly maxDecodedChars?: number;
 }
 
-const ruleSchema = z.custom<InjectionRule>((r) => typeof r === 'object' && r !== null, 'must be a rule object');
+const ruleSchema = z.custom<InjectionRule>(
+  (r) => typeof r === 'object' && r !== null,
+  'must be a rule object',
+);
 
 /** Zod schema of the scorer options (shared with the guard). */
 export const injectionScorerShape = {
@@ -36,7 +39,12 @@ export const injectionScorerShape = {
   model: z.boolean().optional(),
   unnaturalWeight: z.number().min(0).max(1).optional(),
   maxDecodeDepth: z.number().int().min(0).max(4).optional(),
-  maxDecodedChars: z.number().int().min(0).max(16 * 1024 * 1024).optional(),
+  maxDecodedChars: z
+    .number()
+    .int()
+    .min(0)
+    .max(16 * 1024 * 1024)
+    .optional(),
 };
 const scorerSchema = z.strictObject(injectionScorerShape);
 
@@ -53,7 +61,11 @@ export function resolveInjectionRules(options: InjectionScorerOptions, scope: st
   if (unknown.length > 0) {
     throw new LlmGuardError('ERR_LLMGUARD_INVALID_OPTIONS', {
       detail: `Invalid option "${scope}": unknown rule id "${unknown[0]}".`,
-      errors: unknown.map((id) => ({ path: scope, code: 'unknown_rule', message: `unknown rule id "${id}"` })),
+      errors: unknown.map((id) => ({
+        path: scope,
+        code: 'unknown_rule',
+        message: `unknown rule id "${id}"`,
+      })),
     });
   }
   const off = new Set(options.disableRules ?? []);

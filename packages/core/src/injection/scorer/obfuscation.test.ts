@@ -31,7 +31,17 @@ const scorer = createInjectionScorer();
 const blocked = (text: string): boolean => scorer.score(text).score >= INJECTION_DEFAULTS.block;
 
 const INVISIBLE = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u202E', '\u00AD'];
-const LOOKALIKE: Record<string, string> = { a: 'а', c: 'с', e: 'е', o: 'о', p: 'р', x: 'х', y: 'у', i: 'і', s: 'ѕ' };
+const LOOKALIKE: Record<string, string> = {
+  a: 'а',
+  c: 'с',
+  e: 'е',
+  o: 'о',
+  p: 'р',
+  x: 'х',
+  y: 'у',
+  i: 'і',
+  s: 'ѕ',
+};
 
 function zeroWidth(text: string, picks: readonly number[]): string {
   let out = text;

@@ -127,7 +127,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     type: 'PHONE',
     category: 'pii',
     pattern:
-      '(?:\\+|\\b00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
+      '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
     ignoreCase: true,
     boundary: 'alnum',
     window: 40,
