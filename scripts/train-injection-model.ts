@@ -265,14 +265,15 @@ function main(): void {
     );
   }
 
-  const hardPath = resolve(ROOT, 'test/fixtures/injection/hard-cases.jsonl');
-  const hard = existsSync(hardPath) ? readRows(hardPath) : [];
-  if (hard.length > 0) {
-    report.push(
-      '',
-      `### Hand-written hard cases (${hard.length} rows, never trained on), threshold ${threshold}`,
-      '',
-    );
+  const hardSets: Array<[string, string]> = [
+    ['hard-cases.jsonl', 'never trained on; looked at while writing rules'],
+    ['hard-cases-holdout.jsonl', 'written after the rules were tuned; never used to tune anything'],
+  ];
+  for (const [file, note] of hardSets) {
+    const hardPath = resolve(ROOT, 'test/fixtures/injection', file);
+    const hard = existsSync(hardPath) ? readRows(hardPath) : [];
+    if (hard.length === 0) continue;
+    report.push('', `### ${file} (${hard.length} rows, ${note}), threshold ${threshold}`, '');
     report.push('| scorer | subset | n | TPR | FPR |', '|---|---|---|---|---|');
     for (const [disable, name] of variants) {
       const s = scorerFor(model, disable);

@@ -33,7 +33,7 @@ import {
 import { median, writeBenchSection } from './report.js';
 
 const KEY = 'bench-audit-key-0123456789abcdef0123456789';
-const ROUNDS = 7;
+const ROUNDS = 9;
 const REQUESTS = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'llmguard-bench-audit-'));
 
@@ -228,8 +228,10 @@ OpenTelemetry (audit → stream):
 | \`otel: false\` (second run, after SDK registration) | ${fmt(off2)} | 1.00 |
 | SDK registered, in-memory span and metric exporters | ${fmt(sdk)} | ${(sdk / off2).toFixed(2)} |
 
-When \`@opentelemetry/api\` is not installed the guard takes the \`otel: false\` path (no steps, no
-import), so "absent" costs exactly the first row.
+When \`@opentelemetry/api\` is not installed the guard takes the \`otel: false\` path (nothing is
+imported, nothing runs per request), so "absent" costs exactly the \`otel: false\` row. With the API
+but no SDK, metrics are skipped and one non-recording span is created per request: the ratio is
+within run-to-run noise.
 
 Chain primitives (one request record, ~300 bytes canonical):
 

@@ -41,6 +41,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     load: () => import('./commands/audit-export.js'),
     help: 'Export every audit record of one pseudonymous subject',
   },
+  'audit prune': {
+    load: () => import('./commands/audit-prune.js'),
+    help: 'Remove audit files older than a retention period',
+  },
   'verify-model': {
     load: () => import('./commands/verify-model.js'),
     help: 'Check a model file against a SHA-256 digest or a detached signature',

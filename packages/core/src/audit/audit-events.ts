@@ -16,14 +16,16 @@ const TYPE = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/;
 /**
  * Adds an audit event to the current request; the audit guard writes it (with the request id and
  * principal pseudonym) when the request finishes. Without an audit guard it is ignored.
- * String values longer than 128 characters are cut.
+ * String values longer than 128 characters are cut; types starting with `audit.` are reserved and
+ * ignored.
  *
  * @example
  * addAuditEvent(ctx, { type: 'limits.store-fail-open', fields: { store: 'redis' } });
  */
 export function addAuditEvent(ctx: GuardContext, event: AuditEventInput): void {
   // Types are written by guard code, not users; a constant JS regex over them is fine.
-  if (event.type.length > 64 || !TYPE.test(event.type)) return;
+  // `audit.*` records steer verification (rotation, close): only the log itself writes them.
+  if (event.type.length > 64 || !TYPE.test(event.type) || event.type.startsWith('audit.')) return;
   ctx.state<AuditEventInput[]>(EVENTS, () => []).push(event);
 }
 

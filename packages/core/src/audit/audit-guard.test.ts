@@ -86,6 +86,8 @@ const detector: Guard = {
     }
     if (text.includes('store down')) {
       addAuditEvent(ctx, { type: 'limits.store-unavailable', fields: { store: 'redis' } });
+      addAuditEvent(ctx, { type: 'audit.rotate', fields: { next: 'forged.jsonl' } });
+      addAuditEvent(ctx, { type: 'Not A Type!', fields: {} });
       return 'fail-open';
     }
     if (text.includes('quota')) throw new LlmGuardError('ERR_LLMGUARD_QUOTA_EXCEEDED');
@@ -310,5 +312,10 @@ describe('alerts', () => {
     const types = out.records().map((r) => r.type);
     expect(types).toContain('alert.fired');
     expect(types).toContain('alert.sent');
+    // Only the receiver's origin is logged: webhook paths often carry secrets.
+    expect(out.records().find((r) => r.type === 'alert.sent')).toMatchObject({
+      webhook: `http://127.0.0.1:${port}`,
+    });
+    expect(out.text()).not.toContain('/hook');
   });
 });

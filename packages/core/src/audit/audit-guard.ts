@@ -170,6 +170,7 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
   const evaluator = options.alerts === undefined ? undefined : createAlertEvaluator(options.alerts.rules);
   const webhooks: WebhookSender[] = (options.alerts?.webhooks ?? []).map((w) => createWebhookSender(w));
   const deliveries = new Set<Promise<void>>();
+  const routes = new LRUCache<string, string>({ max: 1000 });
   // Principals and clients repeat: one HMAC per distinct subject, not per request.
   const pseudonyms = new LRUCache<string, string>({ max: 10_000 });
   const pseudonymOf = (id: string, tenant: string | undefined): string => {
@@ -203,7 +204,7 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
         log.emit(delivery.ok ? 'alert.sent' : 'alert.failed', {
           alertId: alert.id as string,
           rule: alert.rule as string,
-          webhook: hook.url,
+          webhook: hook.origin,
           attempts: delivery.attempts,
           status: delivery.status,
           error: delivery.error,
@@ -252,7 +253,11 @@ export function createAuditGuard(options: AuditGuardOptions = {}): AuditGuard {
     const ended = performance.now();
     const decisions = ctx.decisions.filter((d) => d.guard !== GUARD_NAME);
     const model = safeToken(ctx.model, 100);
-    const route = routeShape(ctx.path);
+    let route = routes.get(ctx.path);
+    if (route === undefined) {
+      route = routeShape(ctx.path);
+      routes.set(ctx.path, route);
+    }
     const who = principalField(ctx);
     const client = clientField(ctx);
     const status: 'allowed' | 'refused' | 'aborted' =

@@ -51,8 +51,10 @@ describe('createAuditLog durability', () => {
       destination: { dir, maxFileBytes: 256 * 1024 },
       flushOnExit: false,
     });
+    const started = performance.now();
     for (let i = 0; i < 10_000; i++) log.emit('request', { requestId: `r${i}`, status: 200 });
     await log.close();
+    const ms = performance.now() - started;
     const stats = log.stats();
     const all = records(filesOf(dir));
     const requests = all.filter((r) => r.type === 'request');
@@ -62,6 +64,9 @@ describe('createAuditLog durability', () => {
     expect(requests.map((r) => r.requestId)).toEqual(Array.from({ length: 10_000 }, (_, i) => `r${i}`));
     expect(filesOf(dir).length).toBeGreaterThan(1);
     expect((await verifyAuditFiles(filesOf(dir), { keys: [KEY] })).ok).toBe(true);
+    console.info(
+      `burst: 10,000 events in ${ms.toFixed(0)} ms (${Math.round(10_000_000 / ms)}/s) → ${requests.length} written, ${stats.dropped} dropped`,
+    );
   });
 
   it("overflow 'drop' counts every dropped event and seals the count into the chain", async () => {
@@ -88,6 +93,9 @@ describe('createAuditLog durability', () => {
     expect(requests + stats.dropped).toBe(2001);
     expect(dropNotices.reduce((n, r) => n + (r.count as number), 0)).toBe(stats.dropped);
     expect(all.at(-1)).toMatchObject({ type: 'audit.close', dropped: stats.dropped });
+    console.info(
+      `drop mode: 2001 events → ${requests} written + ${stats.dropped} dropped and counted in the log`,
+    );
   });
 
   it("overflow 'block' (default) keeps every event even when the destination is slow", async () => {
@@ -145,6 +153,38 @@ describe('createAuditLog durability', () => {
     writeFileSync(file, out.join(''));
     expect(out[1]).toContain('"app":"gateway"');
     expect((await verifyAuditFiles([file], { keys: [KEY] })).ok).toBe(true);
+  });
+});
+
+describe('a reader slower than the writer', () => {
+  it("stdout piped to a reader that stalls: 'block' waits, nothing is lost", async () => {
+    const fixture = fileURLToPath(new URL('./test-fixtures/stdout-writer.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--conditions=dev-source', '--import', 'tsx', fixture, '20000'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // Read nothing for a while: the pipe fills (64 KiB) and the child's writes must wait.
+    child.stdout.pause();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      err += chunk;
+    });
+    child.stdout.resume();
+    await new Promise((resolve) => child.on('close', resolve));
+    const lines = out.split('\n').filter(Boolean);
+    const requests = lines.filter((l) => l.includes('"type":"request"'));
+    expect(requests.length).toBe(20_000);
+    expect(JSON.parse(err.trim().split('\n').at(-1)!)).toMatchObject({ events: 20_000, dropped: 0 });
+    const file = join(tempDir(), 'stdout.jsonl');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(file, out);
+    expect((await verifyAuditFiles([file], { keys: ['stdout-test-key-0123456789abcdef0123456'] })).ok).toBe(
+      true,
+    );
   });
 });
 

@@ -42,6 +42,8 @@ export interface AuditLogOptions {
    * synchronously and the event loop waits for the destination (nothing is ever lost). `'drop'`:
    * records over the limit are dropped, counted in `stats().dropped`, and an `audit.dropped`
    * record with the count is sealed into the chain as soon as the destination accepts again.
+   * Dropping needs a destination that can say it is full (a stream, or a non-blocking descriptor);
+   * on a blocking file or pipe the kernel makes the write wait, as with `'block'`.
    */
   readonly overflow?: AuditOverflow;
   /** Default 8 MiB. */

@@ -11,6 +11,16 @@ describe('canonicalJson', () => {
     expect(canonicalJson([Number.NaN, Number.POSITIVE_INFINITY, undefined])).toBe('[null,null,null]');
   });
 
+  it('writes strings and numbers exactly as JSON.stringify does, lone surrogates included', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.double(), (text, n) => {
+        expect(canonicalJson(text)).toBe(JSON.stringify(text));
+        expect(canonicalJson({ [text]: n })).toBe(JSON.stringify({ [text]: n }));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('is stable through a JSON round trip, whatever the key order (what the verifier relies on)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {

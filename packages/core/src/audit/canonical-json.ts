@@ -12,9 +12,10 @@ export function canonicalJson(value: unknown, omitTopLevelKey?: string): string 
   if (value === null || value === undefined) return 'null';
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      return quote(value);
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+      // Same digits as JSON.stringify for every finite number (both use Number::toString).
+      return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
@@ -35,7 +36,7 @@ export function canonicalJson(value: unknown, omitTopLevelKey?: string): string 
         if (member === undefined || key === omitTopLevelKey) continue;
         if (!first) out += ',';
         first = false;
-        out += JSON.stringify(key) + ':' + canonicalJson(member);
+        out += quote(key) + ':' + canonicalJson(member);
       }
       return out + '}';
     }
@@ -43,4 +44,14 @@ export function canonicalJson(value: unknown, omitTopLevelKey?: string): string 
       // Functions, symbols and bigints never belong in an audit record.
       return 'null';
   }
+}
+
+/** `JSON.stringify` of a string, skipping the call when nothing needs escaping (the common case). */
+function quote(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // Control characters, quote, backslash, and surrogates (lone ones are escaped) take the slow path.
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0xd800) return JSON.stringify(text);
+  }
+  return '"' + text + '"';
 }

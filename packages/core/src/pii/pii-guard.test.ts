@@ -66,8 +66,38 @@ describe('createPiiGuard', () => {
     expect(result.body).not.toContain('ghp_');
   });
 
-  it('hashes stably and needs a key', () => {
+  it('hashes stably and needs a key', async () => {
     expect(() => createPiiGuard({ actions: { EMAIL: 'hash' } })).toThrow(/hashKey/);
+    const key = 'k'.repeat(32);
+    const hashed = async (hashKey: string): Promise<string> => {
+      const pipeline = createGuardPipeline({ guards: [createPiiGuard({ actions: { EMAIL: 'hash' }, hashKey })] });
+      const result = (await pipeline.handle(
+        request({ model: 'm', messages: [{ role: 'user', content: 'to jane@example.com' }] }),
+      )) as GuardPass;
+      return JSON.stringify(result.body);
+    };
+    const first = await hashed(key);
+    expect(first).toMatch(/to \[EMAIL:[0-9a-f]{16}\]/);
+    expect(first).not.toContain('jane');
+    expect(await hashed(key)).toBe(first);
+    expect(await hashed('z'.repeat(32))).not.toBe(first);
+  });
+
+  it('keeps each request’s pseudonyms to itself under concurrency', async () => {
+    const pipeline = createGuardPipeline({ guards: [createPiiGuard({ pii: 'pseudonymize' })] });
+    const emails = Array.from({ length: 20 }, (_, i) => `user${i}@example.com`);
+    const answers = await Promise.all(
+      emails.map(async (email) => {
+        const result = (await pipeline.handle(
+          request({ model: 'm', messages: [{ role: 'user', content: `mail ${email}` }] }),
+        )) as GuardPass;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
+        const t = result.startResponse({ status: 200, header: (n) => (n === 'content-type' ? 'application/json' : undefined) })!;
+        t.write(new TextEncoder().encode(JSON.stringify({ content: [{ type: 'text', text: 'sent to [EMAIL_1]' }] })));
+        return JSON.parse(new TextDecoder().decode(t.end())).content[0].text as string;
+      }),
+    );
+    expect(answers).toEqual(emails.map((email) => `sent to ${email}`));
   });
 
   it('replaces a compressed answer with a problem body (fail closed)', async () => {

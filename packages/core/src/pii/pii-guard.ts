@@ -142,7 +142,9 @@ export function createPiiGuard(options: PiiGuardOptions = {}): Guard {
     Object.values(categoryDefault).includes('pseudonymize');
   const scanner = createPiiScanner(detectors);
   // The answer needs only what it will change: `allow` types (URL by default) are left out there.
-  const answerDetectors = detectors.filter((d) => (actions[d.type] ?? categoryDefault[d.category]) !== 'allow');
+  const answerDetectors = detectors.filter(
+    (d) => (actions[d.type] ?? categoryDefault[d.category]) !== 'allow',
+  );
   const responseScanner: PiiScanner = createPiiScanner(
     usesPseudonyms ? [PLACEHOLDER_DETECTOR, ...answerDetectors] : answerDetectors,
   );

@@ -138,7 +138,12 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
   };
 }
 
-function accept(detector: CompiledDetector, matched: string, matchStart: number, text: string): PiiMatch | undefined {
+function accept(
+  detector: CompiledDetector,
+  matched: string,
+  matchStart: number,
+  text: string,
+): PiiMatch | undefined {
   let start = matchStart;
   let value = matched;
   if (detector.groups !== undefined) {
@@ -176,12 +181,22 @@ const PLACEHOLDER_WORDS = [
   '<',
   '****',
   '....',
+  'abc123',
 ];
 
 /** Documentation placeholders in a credential shape: `AKIAXXXXXXXXXXXXXXXX`, `pplx-xxxx…`, `…EXAMPLE`. */
 function looksLikePlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   if (PLACEHOLDER_WORDS.some((word) => lower.includes(word))) return true;
+  // Truncated in documentation (`ops_eyJzaWdu…`), or a template (`${{ secrets.X }}`).
+  if (lower.endsWith('..') || lower.includes('${') || lower.includes('{{')) return true;
+  // Seven letters in alphabetical order (`klmnopq`) do not occur in random keys.
+  let ascending = 1;
+  for (let i = 1; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    ascending = code >= 97 && code <= 122 && code === lower.charCodeAt(i - 1) + 1 ? ascending + 1 : 1;
+    if (ascending >= 7) return true;
+  }
   // Runs of the characters documentation uses to blank out a value: xxxxxxxx, 00000000, ********.
   let run = 0;
   for (let i = 0; i < lower.length; i++) {
@@ -196,7 +211,13 @@ function looksLikePlaceholder(value: string): boolean {
 }
 
 /** Rare path: continues one detector's leftmost scan from `from` with `exec` (after a trimmed match). */
-function rescan(detector: CompiledDetector, text: string, from: number, found: PiiMatch[], raw: RawSpan[]): void {
+function rescan(
+  detector: CompiledDetector,
+  text: string,
+  from: number,
+  found: PiiMatch[],
+  raw: RawSpan[],
+): void {
   const regex = new RE2(detector.regex.source, 'gu');
   regex.lastIndex = from;
   for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
@@ -232,15 +253,51 @@ function contextOk(detector: CompiledDetector, text: string, start: number): boo
   return detector.context!.some((word) => before.includes(word));
 }
 
-/** Higher priority first, then the longer span, then the earlier one; the result is in text order. */
+/**
+ * Higher priority first, then the longer span, then the earlier one; the result is in text order.
+ * Only clusters of overlapping detections need ranking, so the common case (no overlaps) is a sort.
+ */
 function resolveOverlaps(found: PiiMatch[]): PiiMatch[] {
   if (found.length <= 1) return found;
-  const ranked = [...found].sort(
+  const byStart = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out: PiiMatch[] = [];
+  let cluster: PiiMatch[] = [];
+  let clusterEnd = -1;
+  for (const match of byStart) {
+    if (cluster.length > 0 && match.start >= clusterEnd) {
+      resolveCluster(cluster, out);
+      cluster = [];
+    }
+    cluster.push(match);
+    clusterEnd = cluster.length === 1 ? match.end : Math.max(clusterEnd, match.end);
+  }
+  resolveCluster(cluster, out);
+  return out;
+}
+
+function resolveCluster(cluster: PiiMatch[], out: PiiMatch[]): void {
+  if (cluster.length === 1) {
+    out.push(cluster[0]!);
+    return;
+  }
+  const ranked = cluster.sort(
     (a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
+  // Kept spans sorted by start; a candidate is checked against its two neighbours only.
   const kept: PiiMatch[] = [];
   for (const candidate of ranked) {
-    if (kept.every((k) => candidate.end <= k.start || candidate.start >= k.end)) kept.push(candidate);
+    let lo = 0;
+    let hi = kept.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (kept[mid]!.start < candidate.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const before = kept[lo - 1];
+    const after = kept[lo];
+    if (before !== undefined && before.end > candidate.start) continue;
+    if (after !== undefined && after.start < candidate.end) continue;
+    kept.splice(lo, 0, candidate);
   }
-  return kept.sort((a, b) => a.start - b.start);
+  for (const match of kept) out.push(match);
 }

@@ -143,3 +143,15 @@ describe('SSE byte stream property', () => {
     );
   });
 });
+
+describe('streaming redaction cost', () => {
+  it('stays linear while a long token keeps growing in small pieces', () => {
+    const t = createStreamRedactor(scanner, mask);
+    const header = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIx';
+    let out = t.push(`token ${header}`);
+    const piece = 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldY';
+    for (let i = 0; i < 20_000; i++) out += t.push(piece);
+    out += t.push(' done') + t.flush();
+    expect(out).toBe('token [JWT] done');
+  });
+});

@@ -48,6 +48,9 @@ export function createStreamRedactor(scanner: PiiScanner, render: MatchRenderer)
   // times: at least 64 characters, more when the upstream sends big pieces (bulk text), where the
   // fixed cost of a scan would otherwise dominate. Token-sized pieces keep the wait short.
   let averagePiece = 8;
+  // After a long candidate was held (a growing JWT or key), wait for the buffer to double before
+  // scanning again: rescanning a growing buffer on every piece would be quadratic.
+  let nextScanAt = 0;
   let context = '';
   let buffer = '';
 
@@ -76,6 +79,7 @@ export function createStreamRedactor(scanner: PiiScanner, render: MatchRenderer)
     const out = applyMatches(text, offset, cut, matches, render);
     context = text.slice(Math.max(0, cut - LEFT_CONTEXT), cut);
     buffer = text.slice(cut);
+    nextScanAt = buffer.length > 4 * hold ? buffer.length * 2 : 0;
     return out;
   }
 
@@ -84,7 +88,7 @@ export function createStreamRedactor(scanner: PiiScanner, render: MatchRenderer)
       if (piece.length === 0) return '';
       buffer += piece;
       averagePiece += (piece.length - averagePiece) / 8;
-      const threshold = hold + Math.min(4096, Math.max(64, averagePiece * 4));
+      const threshold = Math.max(nextScanAt, hold + Math.min(4096, Math.max(64, averagePiece * 4)));
       return buffer.length < threshold ? '' : release(false);
     },
     flush(): string {

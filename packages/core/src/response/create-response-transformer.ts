@@ -222,6 +222,82 @@ function rewriteJsonAnswer(body: Json, factories: Factories): void {
   }
 }
 
+/** Number of times `needle` occurs in `haystack` (stops counting at 2). */
+function occurrences(haystack: string, needle: string): number {
+  const first = haystack.indexOf(needle);
+  if (first < 0) return 0;
+  return haystack.indexOf(needle, first + needle.length) < 0 ? 1 : 2;
+}
+
+/** The integer after `"name":` when it occurs exactly once. */
+function singleInteger(raw: string, name: string): number | undefined {
+  const key = `"${name}":`;
+  if (occurrences(raw, key) !== 1) return undefined;
+  let at = raw.indexOf(key) + key.length;
+  let value = 0;
+  let digits = 0;
+  for (; at < raw.length; at++) {
+    const code = raw.charCodeAt(at);
+    if (code < 48 || code > 57) break;
+    value = value * 10 + (code - 48);
+    digits++;
+  }
+  return digits > 0 && digits < 7 ? value : undefined;
+}
+
+/** Span of the JSON string literal that opens at `quote` (the index of its `"`), closing quote included. */
+function stringLiteralEnd(raw: string, quote: number): number | undefined {
+  for (let i = quote + 1; i < raw.length; i++) {
+    const code = raw.charCodeAt(i);
+    if (code === 92) i++;
+    else if (code === 34) return i + 1;
+  }
+  return undefined;
+}
+
+/**
+ * Fast path for the common text-delta events (one text field, no usage, no end of stream): the
+ * text literal is located in the raw event, decoded and replaced, and the rest of the event is
+ * forwarded byte for byte, without parsing and re-serializing the whole object. `"key":"` cannot
+ * occur inside a JSON string (its quotes would be escaped), so the lookup is exact. Anything else
+ * takes the full parse.
+ */
+function fastTextDelta(raw: string): { key: string; text: string; start: number; end: number } | undefined {
+  let field: string;
+  let key: string;
+  if (raw.includes('"chat.completion.chunk"')) {
+    if (!raw.includes('"finish_reason":null') || raw.includes('"usage"') || occurrences(raw, '"choices":[') !== 1) return undefined;
+    const index = singleInteger(raw, 'index');
+    if (index === undefined) return undefined;
+    field = '"content":"';
+    key = `c:${index}`;
+  } else if (raw.startsWith('{"type":"content_block_delta"') && raw.includes('"type":"text_delta"')) {
+    const index = singleInteger(raw, 'index');
+    if (index === undefined) return undefined;
+    field = '"text":"';
+    key = `a:${index}`;
+  } else if (raw.startsWith('{"type":"response.output_text.delta"')) {
+    const output = singleInteger(raw, 'output_index');
+    const content = singleInteger(raw, 'content_index');
+    if (output === undefined || content === undefined) return undefined;
+    field = '"delta":"';
+    key = `r:${output}:${content}`;
+  } else {
+    return undefined;
+  }
+  if (occurrences(raw, field) !== 1 || occurrences(raw, field.slice(0, -1)) !== 1) return undefined;
+  const start = raw.indexOf(field) + field.length - 1;
+  const end = stringLiteralEnd(raw, start);
+  if (end === undefined) return undefined;
+  let text: unknown;
+  try {
+    text = JSON.parse(raw.slice(start, end));
+  } catch {
+    return undefined;
+  }
+  return typeof text === 'string' ? { key, text, start, end } : undefined;
+}
+
 interface SseEvent {
   /** Lines other than `data:` (event, id, retry, comments), kept as they were. */
   readonly fields: string[];
@@ -327,6 +403,13 @@ function sseTransformer(
       return flushAll() + serialize(e, raw);
     }
     if (usageOnly && !raw.includes('"usage"')) return '';
+    if (!usageOnly) {
+      const fast = fastTextDelta(raw);
+      if (fast !== undefined) {
+        const text = push(fast.key, fast.text);
+        return serialize(e, raw.slice(0, fast.start) + JSON.stringify(text) + raw.slice(fast.end));
+      }
+    }
     let data: unknown;
     try {
       data = JSON.parse(raw);
@@ -340,8 +423,14 @@ function sseTransformer(
       failed = true;
       return '';
     }
-    const prefix = usageOnly ? '' : rewriteEvent(data);
-    if (usageOnly) return '';
+    if (usageOnly) {
+      // Chat final chunk / Anthropic message_delta carry `usage`; Responses and message_start nest it.
+      noteUsage(readUsage(data.usage));
+      if (isObject(data.response)) noteUsage(readUsage(data.response.usage));
+      if (isObject(data.message)) noteUsage(readUsage(data.message.usage));
+      return '';
+    }
+    const prefix = rewriteEvent(data);
     return prefix + serialize(e, JSON.stringify(data));
   };
 
@@ -349,7 +438,12 @@ function sseTransformer(
   const rewriteEvent = (data: Json): string => {
     if (Array.isArray(data.choices)) {
       // Envelope (id, model, created) for events the transformer has to add itself.
-      lastChat ??= { id: data.id, object: data.object ?? 'chat.completion.chunk', created: data.created, model: data.model };
+      lastChat ??= {
+        id: data.id,
+        object: data.object ?? 'chat.completion.chunk',
+        created: data.created,
+        model: data.model,
+      };
       noteUsage(readUsage(data.usage));
       for (const choice of data.choices) {
         if (!isObject(choice)) continue;

@@ -39,7 +39,8 @@ export interface WebhookDelivery {
 }
 
 export interface WebhookSender {
-  readonly url: string;
+  /** Origin of the receiver, safe to log: the path is left out because webhook paths often carry secrets. */
+  readonly origin: string;
   send(payload: unknown): Promise<WebhookDelivery>;
 }
 
@@ -155,7 +156,7 @@ export function createWebhookSender(options: WebhookOptions): WebhookSender {
   }
 
   return {
-    url: url.origin + url.pathname,
+    origin: url.origin,
     async send(payload: unknown): Promise<WebhookDelivery> {
       const body = JSON.stringify(payload);
       const id = randomUUID();

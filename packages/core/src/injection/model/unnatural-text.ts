@@ -30,6 +30,8 @@ function isSymbol(c: number): boolean {
 }
 
 /**
+ * Share of odd tokens in the worst 10-token window of one line (0 when no window is full).
+ *
  * @example
  * tokenSoupRatio('Write a poem describing.\\ + similarlyNow write oppositeley.]( Me giving**ONE'); // ≥ 0.5
  */

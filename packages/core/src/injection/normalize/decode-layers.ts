@@ -87,7 +87,7 @@ function decodePercent(run: string): string {
     const c = run.charCodeAt(i);
     if (
       c === 0x25 &&
-      i + 2 < run.length + 0 &&
+      i + 2 < run.length &&
       hexValue(run.charCodeAt(i + 1)) >= 0 &&
       hexValue(run.charCodeAt(i + 2)) >= 0
     ) {

@@ -215,7 +215,13 @@ function foldWords(codes: Uint16Array, n: number): void {
   }
 }
 
-/** Maps a `[start, end)` span of the normalized text back to the original string. */
+/**
+ * Maps a `[start, end)` span of the normalized text back to the original string.
+ *
+ * @example
+ * const n = normalizeText('ig\u200Bnore');
+ * mapSpan(n, 0, 6); // [0, 7]
+ */
 export function mapSpan(normalized: NormalizedText, start: number, end: number): [number, number] {
   const offsets = normalized.offsets;
   if (offsets === undefined) return [start, end];

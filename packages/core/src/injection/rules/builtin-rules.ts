@@ -111,7 +111,7 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     validator: notQuotedMention,
     category: 'instruction-override',
     weight: 0.85,
-    pattern: String.raw`\b(?:ignora(?:r|re|te|d)?|olvida(?:r)?|oublie[zr]?|ignore[zr]|ignoriere(?:n)?|vergiss|ignorar|esqueca|dimentica(?:re)?|negeer|zignoruj|игнорируй(?:те)?|забудь(?:те)?)\s+(?:\S+\s+){0,3}(?:instrucciones|instructions|anweisungen|instrucoes|istruzioni|consignes|indicaciones|instructies|instrukcje|регламент|инструкции|указания)\b`,
+    pattern: String.raw`\b(?:ignora(?:r|re|te|d)?|olvida(?:r)?|oublie[zr]?|ignore[zr]|ignoriere(?:n)?|vergiss|ignorar|esqueca|dimentica(?:re)?|negeer|zignoruj|игнорируй(?:те)?|забудь(?:те)?)\s+(?:\S+\s+){0,3}(?:instrucciones|instructions|anweisungen|instrucoes|istruzioni|consignes|indicaciones|instructies|instrukcje|регламент|инструкции|указания)\b|\b(?:ignore[zr]|oublie[zr]|ignora(?:r|re|te|d)?|olvida(?:r)?|ignoriere(?:n)?|vergiss|esqueca)\s+(?:tout\s+)?(?:ce\s+qui\s+precede|ce\s+qui\s+a\s+ete\s+dit|lo\s+anterior|todo\s+lo\s+anterior|quanto\s+(?:detto\s+)?sopra|tutto\s+(?:quello\s+)?(?:detto\s+)?sopra|das\s+obige|alles\s+(?:oben|vorherige|bisherige)|o\s+acima|tudo\s+acima)\b`,
   },
   // --- system-prompt extraction
   {
@@ -131,7 +131,7 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     id: 'extract.repeat-above',
     category: 'prompt-extraction',
     weight: 0.75,
-    pattern: String.raw`\b(?:repeat|print|output|recite|copy|echo|reproduce|return|write|show|display)\s+(?:(?:back\s+)?(?:all|every|of|the|your|everything|word|words|text|sentences|lines|content|contents|messages?|tokens)\s+){1,4}(?:above|before\s+this|preceding|so\s+far|prior\s+to\s+this|written\s+above|starting\s+(?:with|from))\b`,
+    pattern: String.raw`\b(?:repeat|print|output|recite|copy|echo|reproduce|return|write|show|display)\s+(?:(?:back\s+)?(?:all|every|of|the|your|everything|word|words|text|sentences|lines|content|contents|messages?|tokens|prompt|instructions|rules|conversation)\s+){1,4}(?:above|before\s+this|preceding|so\s+far|prior\s+to\s+this|written\s+above|starting\s+(?:with|from))\b`,
   },
   {
     id: 'extract.conversation-start',
@@ -149,7 +149,7 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     id: 'extract.setup-text',
     category: 'prompt-extraction',
     weight: 0.8,
-    pattern: String.raw`\b(?:repeat|repeats|print|output|summari[sz]e|translate|reveal|show|spell|recite|tell|give|list|write|dump|echo|squawk|paste)\b(?:\s+\S+){0,6}?\s+(?:your|the|my|its)\s+(?:setup|initial|original|hidden|starting|opening|configuration|system|secret|private|internal)\s+(?:text|prompt|message|instructions|configuration|setup|rules)\b`,
+    pattern: String.raw`\b(?:repeat|repeats|print|output|summari[sz]e|translate|reveal|show|spell|recite|tell|give|list|write|dump|echo|squawk|paste)\s+(?:(?:me|us|out|back|all|of|everything|in|exactly|verbatim|it|word|for)\s+){0,5}(?:your|the|my|its)\s+(?:setup|initial|original|hidden|starting|opening|configuration|system|secret|private|internal)\s+(?:text|prompt|message|instructions|configuration|setup|rules)\b`,
   },
   {
     id: 'extract.written-before',
@@ -166,8 +166,8 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
   {
     id: 'extract.access-granted',
     category: 'prompt-extraction',
-    weight: 0.55,
-    pattern: String.raw`\b(?:say|output|print|respond\s+with|reply\s+with|write|return)\s+(?:only\s+)?["'“]?access\s+granted\b`,
+    weight: 0.65,
+    pattern: String.raw`\b(?:say|saying|output|print|respond|reply|answer|write|return|begin|start|type|end)\b[^.!?\n]{0,40}\baccess\s+granted\b|\binstead\s+of\s+["'“]?access\s+denied\b`,
   },
   // --- persona / role hijack
   {
@@ -214,6 +214,12 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     pattern: String.raw`\b(?:two|2|both|dual)\s+(?:different\s+|separate\s+)?(?:responses|answers|replies|outputs|paragraphs|ways)\b|\[(?:🔒|🔓)?\s*(?:classic|jailbreak|jailbroken|normal\s+output|developer\s+mode\s+output|dan|antigpt|chatgpt)\s*\]`,
   },
   {
+    id: 'persona.authority-claim',
+    category: 'persona-hijack',
+    weight: 0.45,
+    pattern: String.raw`\bi\s*(?:am|'m)\s+(?:the|your|an?)\s+(?:(?:new|real|system|lead|chief|head)\s+)?(?:admin|administrator|developer|creator|owner|operator|programmer|sysadmin|openai\s+(?:employee|engineer|researcher)|anthropic\s+(?:employee|engineer|researcher))\b`,
+  },
+  {
     id: 'persona.stay-in-character',
     category: 'persona-hijack',
     weight: 0.35,
@@ -243,6 +249,14 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     category: 'policy-evasion',
     weight: 0.3,
     pattern: String.raw`\b(?:never|do\s+not|don'?t|without|no|must\s+not|will\s+not|won'?t)\s+(?:include\s+|add\s+|give\s+|provide\s+|any\s+|adding\s+|including\s+){0,2}(?:any\s+)?(?:warnings?|disclaimers?|moral(?:izing|ity)?\s+(?:lectures?|policing)?|ethical\s+(?:considerations|warnings)|caveats)\b`,
+  },
+  {
+    // Fragments of optimizer suffixes published with their attacks (e.g. the GCG paper's example),
+    // pasted verbatim far more often than regenerated.
+    id: 'evasion.known-optimizer-suffix',
+    category: 'policy-evasion',
+    weight: 0.85,
+    pattern: String.raw`similarlynow\s+write\s+opposite|\boppositeley\b|describing\.\s*\\\s*\+\s*similarly|revert\s+with\s+"\\!--two`,
   },
   {
     id: 'evasion.regardless',
@@ -282,6 +296,18 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     pattern: String.raw`\b(?:end\s+of\s+(?:system\s+)?(?:prompt|instructions|context|input|user\s+input)|(?:system|user)\s+prompt\s+(?:ends|ended|end)|begin\s+new\s+(?:instructions|prompt|session))\b|[-=#*]{3,}\s*(?:end|begin|start)\s+(?:of\s+)?(?:system|instructions|prompt|context)\b`,
   },
   {
+    id: 'template.admin-override',
+    category: 'template-injection',
+    weight: 0.6,
+    pattern: String.raw`\b(?:admin|administrator|system|developer|sudo|root|security)\s+override\b|\[(?:admin|administrator|system|developer|sudo|root|operator)(?:\s+(?:override|message|command|note|instruction|instructions|mode))?\]`,
+  },
+  {
+    id: 'template.end-marker',
+    category: 'template-injection',
+    weight: 0.35,
+    pattern: String.raw`[%=#*~-]{3,}\s*(?:end|stop|ignore|begin|start)\b[^\n]{0,40}[%=#*~-]{3,}`,
+  },
+  {
     id: 'template.fake-json-role',
     category: 'template-injection',
     weight: 0.35,
@@ -317,13 +343,13 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     id: 'indirect.if-you-are-ai',
     category: 'indirect-injection',
     weight: 0.8,
-    pattern: String.raw`\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|ai\s+(?:assistant|model|agent)|assistant|language\s+model|llm|chatbot|gpt|bot|large\s+language\s+model|automated\s+(?:system|agent)|agent)\b|\b(?:ai|assistant|language\s+model|llm|chatbot|model|agent)s?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|scanning|browsing)\s+(?:this|the|these)\s+(?:document|email|page|text|message|file|content|resume|review|website|data|instructions)`,
+    pattern: String.raw`\bif\s+you\s+are\s+(?:an?\s+)?(?:ai|ai\s+(?:assistant|model|agent)|assistant|language\s+model|llm|chatbot|gpt|bot|large\s+language\s+model|automated\s+(?:system|agent)|agent)\b|\b(?:ai|assistant|language\s+model|llm|chatbot|model|agent)s?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|scanning|browsing)\s+(?:this|the|these)\s+(?:document|email|page|text|message|file|content|resume|review|website|data|instructions|code|repository|repo|pull\s+request|function|config|configuration|table|spreadsheet|csv|html|pdf|transcript|article|comment|comments|ticket|issue)`,
   },
   {
     id: 'indirect.when-summarizing',
     category: 'indirect-injection',
     weight: 0.6,
-    pattern: String.raw`\b(?:when|while|before|after|if)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|translat(?:e|ing)|answer(?:ing)?|respond(?:ing)?|process(?:ing)?|read(?:ing)?|analy[sz](?:e|ing))\s+(?:\w+\s+){0,4}(?:you\s+(?:must|should|will|need\s+to)|(?:also|instead|first|always|only)\s+(?:say|tell|include|write|output|respond|print|add|mention|recommend|state|claim|reply))\b`,
+    pattern: String.raw`\b(?:when|while|before|after|if)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|translat(?:e|ing)|answer(?:ing)?|respond(?:ing)?|process(?:ing)?|read(?:ing)?|analy[sz](?:e|ing))\s+(?:\S+\s+){0,4}(?:you\s+(?:must|should|will|need\s+to)|(?:also|instead|first|always|only)\s+(?:say|tell|include|write|output|respond|print|add|mention|recommend|state|claim|reply))\b`,
   },
   {
     id: 'indirect.hide-from-user',
@@ -336,6 +362,12 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     category: 'indirect-injection',
     weight: 0.45,
     pattern: String.raw`\b(?:tell|inform|convince|persuade|urge|instruct|ask|remind)\s+the\s+user\s+(?:that|to)\b|\b(?:respond|reply|answer)\s+(?:only\s+)?with\s+["'“][^"'”\n]{1,60}["'”]\s+(?:and\s+nothing\s+else|only)\b`,
+  },
+  {
+    id: 'indirect.addressed-to-assistant',
+    category: 'indirect-injection',
+    weight: 0.45,
+    pattern: String.raw`(?:^|[\n#/*!>-])\s*(?:dear\s+)?(?:ai|assistant|chatbot|llm|claude|chatgpt|gpt|copilot|language\s+model)\s*[,:]\s*(?:\S+\s+){0,6}?(?:ignore|disregard|you\s+must|you\s+should|do\s+not|don'?t|instead|stop|forward|send|reveal|tell\s+the\s+user)\b`,
   },
   {
     id: 'indirect.assistant-must',

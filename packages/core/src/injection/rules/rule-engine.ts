@@ -18,6 +18,7 @@ export const MARKERS = {
   // Stray symbols glued to letters, as in optimizer suffixes ("oppositeley.](", "giving**one").
   soup: String.raw`[a-z][!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}|[!"#$%&()*+/:;<=>?@\[\\\]^\x60{|}~]{2}[a-z]`,
 } as const;
+/** Name of a slow-path marker. */
 export type MarkerName = keyof typeof MARKERS;
 const MARKER_NAMES = Object.keys(MARKERS) as MarkerName[];
 

@@ -92,12 +92,14 @@ export function buildInjectionScorer(
   const useModel = !settings.disable?.has('model');
   const useUnnatural = !settings.disable?.has('unnatural');
 
-  function modelPart(
-    view: string,
-    original: string,
-    ascii: boolean,
-    soupMarker: boolean,
-  ): { model: number; unnatural: number } {
+  // Results of modelPart, kept in closure variables so scoring allocates nothing for them.
+  let partModel = 0;
+  let partUnnatural = 0;
+  // Per-depth scratch for the rules of one layer: layers at one depth are scored one after another.
+  const layerPool = Array.from({ length: settings.maxDecodeDepth + 1 }, () => new Uint8Array(rules.length));
+  const topHit = new Uint8Array(rules.length);
+
+  function modelPart(view: string, original: string, ascii: boolean, soupMarker: boolean): void {
     if (ascii) scanAsciiFeatures(view, model.weights, features);
     else scanFeatures(view, model.weights, features);
     let p = 0;
@@ -112,7 +114,8 @@ export function buildInjectionScorer(
       if (soup > model.unnaturalStart)
         u = settings.unnaturalWeight * Math.min(1, (soup - model.unnaturalStart) / span);
     }
-    return { model: p, unnatural: u };
+    partModel = p;
+    partUnnatural = u;
   }
 
   function record(w: Working, index: number, start: number, end: number): void {
@@ -149,7 +152,8 @@ export function buildInjectionScorer(
       scan = engine.scan(view);
       markers = new Set([...markers, ...scan.markers]);
     }
-    const layerHit = new Uint8Array(rules.length);
+    const layerHit = layerPool[depth]!;
+    layerHit.fill(0);
     if (useRules) {
       for (const i of scan.rules) {
         layerHit[i] = 1;
@@ -163,7 +167,8 @@ export function buildInjectionScorer(
         }
       }
     }
-    const m = modelPart(view, text, normalized === undefined, markers.has('soup'));
+    modelPart(view, text, normalized === undefined, markers.has('soup'));
+    const m = { model: partModel, unnatural: partUnnatural };
     let best = combine(layerRules(layerHit), m.model, m.unnatural);
     if (origin === undefined) {
       w.model = Math.max(w.model, m.model);
@@ -209,14 +214,14 @@ export function buildInjectionScorer(
     return 1 - keep;
   }
 
-  function run(text: string, withHits: boolean): InjectionExplanation {
-    if (typeof text !== 'string' || text.length === 0) return { ...NONE, hits: [] };
+  function run(text: string, withHits: boolean): InjectionExplanation | InjectionScore {
+    if (typeof text !== 'string' || text.length === 0) return withHits ? { ...NONE, hits: [] } : NONE;
     const w: Working = {
       score: 0,
       rules: 0,
       model: 0,
       unnatural: 0,
-      hit: new Uint8Array(rules.length),
+      hit: topHit.fill(0),
       layers: undefined,
       hits: withHits ? [] : undefined,
     };
@@ -227,24 +232,23 @@ export function buildInjectionScorer(
       if (ids === undefined) ids = [];
       ids.push(rules[i]!.id);
     }
-    return {
+    const result: InjectionScore = {
       score,
       rules: layerRules(w.hit),
       model: w.model,
       unnatural: w.unnatural,
       ruleIds: ids ?? NO_IDS,
       layers: w.layers ?? NO_LAYERS,
-      hits: w.hits === undefined ? [] : dedupe(w.hits),
     };
+    return w.hits === undefined ? result : { ...result, hits: dedupe(w.hits) };
   }
 
   return {
     score: function scoreInjection(text: string): InjectionScore {
-      const { hits: _hits, ...result } = run(text, false);
-      return result;
+      return run(text, false);
     },
     explain: function explainInjection(text: string): InjectionExplanation {
-      return run(text, true);
+      return run(text, true) as InjectionExplanation;
     },
     view: topView,
   };

@@ -51,6 +51,9 @@ const scorerSchema = z.strictObject(injectionScorerShape);
 /**
  * Resolves the rule list: built-ins plus extras, minus disabled ones, with weights overridden.
  * Unknown ids in `disableRules` / `ruleWeights` are an error, so a typo never silently keeps a rule on.
+ *
+ * @example
+ * resolveInjectionRules({ disableRules: ['persona.stay-in-character'] }, 'injection').length;
  */
 export function resolveInjectionRules(options: InjectionScorerOptions, scope: string): InjectionRule[] {
   const all = [...BUILTIN_RULES, ...(options.rules ?? [])];

@@ -11,13 +11,15 @@ interface Row {
   readonly label: 'injection' | 'benign';
   readonly subtype: string;
 }
-const rows: Row[] = readFileSync(
-  new URL('../../../../../test/fixtures/injection/hard-cases.jsonl', import.meta.url),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as Row);
+function read(name: string): Row[] {
+  return readFileSync(new URL(`../../../../../test/fixtures/injection/${name}`, import.meta.url), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Row);
+}
+const rows = read('hard-cases.jsonl');
+// A second set, written after the rules were tuned and never used to tune them.
+const holdout = read('hard-cases-holdout.jsonl');
 
 const scorer = createInjectionScorer();
 const blocked = (r: Row): boolean => scorer.score(r.text).score >= INJECTION_DEFAULTS.block;
@@ -28,6 +30,12 @@ describe('hard cases at the shipped threshold', () => {
     expect(benign.length).toBeGreaterThanOrEqual(50);
     const fpr = benign.filter(blocked).length / benign.length;
     expect(fpr).toBeLessThanOrEqual(0.05);
+  });
+
+  it('keeps false positives at or under 5% on the untuned hold-out set too', () => {
+    const benign = holdout.filter((r) => r.label === 'benign');
+    expect(benign.length).toBeGreaterThanOrEqual(30);
+    expect(benign.filter(blocked).length / benign.length).toBeLessThanOrEqual(0.05);
   });
 
   it('passes the three trigger-word prompts named in the product brief', () => {

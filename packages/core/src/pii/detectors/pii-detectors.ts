@@ -3,6 +3,7 @@ import { ibanValid } from '../validators/iban.js';
 import { ipv4Valid, ipv6Valid, macValid } from '../validators/network.js';
 import { paymentCardValid } from '../validators/payment-card.js';
 import { phoneValid } from '../validators/phone.js';
+import { re2 } from '../validators/re2-cache.js';
 import { usSsnValid } from '../validators/us-ssn.js';
 
 const TLDS =
@@ -35,7 +36,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     priority: PRIORITY.email,
     validate: (value, text, start) => {
       const before = text[start - 1];
-      if (before !== undefined && /[A-Za-z0-9._%+-]/.test(before)) return false;
+      if (before !== undefined && re2('[A-Za-z0-9._%+-]').test(before)) return false;
       const local = value.slice(0, value.indexOf('@'));
       return !local.includes('..') && !local.endsWith('.');
     },
@@ -49,7 +50,10 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     priority: PRIORITY.checksum,
     validate: (value, text, start) => {
       // "RS35 2600 0560 1001 6113 70": a grouped run that continues an earlier group is not a card.
-      if (/[ -]/.test(value) && /[A-Za-z]{2}\d{2}[ -]$/.test(text.slice(Math.max(0, start - 5), start)))
+      if (
+        re2('[ -]').test(value) &&
+        re2(String.raw`[A-Za-z]{2}\d{2}[ -]$`).test(text.slice(Math.max(0, start - 5), start))
+      )
         return false;
       return paymentCardValid(value);
     },
@@ -64,7 +68,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     validate: (value, text, start, end) => {
       // A date such as 2019-01-02 1234 or a longer dotted run is not an SSN.
       if (text[end] === '-' || text[end] === '.' || text[start - 1] === '-' || text[start - 1] === '.') {
-        if (/\d/.test(text[end + 1] ?? '') || /\d/.test(text[start - 2] ?? '')) return false;
+        if (re2(String.raw`\d`).test(text[end + 1] ?? '') || re2(String.raw`\d`).test(text[start - 2] ?? ''))
+          return false;
       }
       // 12345-6789 is also a ZIP+4 code: not after a state code or a postal word.
       if (
@@ -126,8 +131,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'PHONE',
     category: 'pii',
-    pattern:
-      '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
+    pattern: '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
     ignoreCase: true,
     boundary: 'alnum',
     window: 40,
@@ -180,7 +184,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
       'führerschein',
     ],
     contextWindow: 48,
-    validate: (value) => /\d{4}/.test(value.replace(/-/g, '')),
+    validate: (value) => re2(String.raw`\d{4}`).test(value.replace(re2('-', 'g'), '')),
   },
   {
     // Any URL: reported, not redacted by default (links are rarely personal data on their own).
@@ -193,8 +197,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     priority: PRIORITY.url,
     validate: (value, text, start) => {
       const before = text[start - 1];
-      if (before !== undefined && /[A-Za-z0-9@._%+-]/.test(before)) return false;
-      const host = value.replace(/^[a-z]+:\/\//i, '').split(/[/?#:]/)[0] ?? '';
+      if (before !== undefined && re2('[A-Za-z0-9@._%+-]').test(before)) return false;
+      const host = value.replace(re2(String.raw`^[a-z]+:\/\/`, 'i'), '').split(re2('[/?#:]'))[0] ?? '';
       if (!host.includes('.')) return false;
       return trailingPunctuation(value) === 0 ? true : value.length - trailingPunctuation(value);
     },

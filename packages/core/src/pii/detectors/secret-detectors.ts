@@ -2,6 +2,7 @@ import type { PiiDetector } from '../types.js';
 import { shannonEntropy } from '../validators/entropy.js';
 import { githubTokenChecksumValid } from '../validators/github-token.js';
 import { jwtValid } from '../validators/jwt.js';
+import { re2 } from '../validators/re2-cache.js';
 import { secretValueValid } from '../validators/secret-value.js';
 
 const CREDENTIAL = 40;
@@ -24,12 +25,17 @@ const randomish =
     shannonEntropy(value) >= min;
 
 const NOT_A_SECRET_NAME =
-  /(?:id|ids|name|names|url|uri|length|len|file|path|type|variable|size|count|version|format|location|endpoint|header|prefix)["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>)[ \t]*["'`]?$/i;
+  /(?:id|ids|name|names|url|uri|length|len|file|path|type|variable|size|count|version|format|location|endpoint|header|prefix)["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>|>\s*)[ \t]*["'`]?$/i;
+/** Public keys and anti-forgery tokens are not credentials. */
+const PUBLIC_NAME =
+  /(?:public|pubkey|pub_key|csrf|xsrf)[a-z0-9_.-]{0,24}["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>|>\s*)[ \t]*["'`]?$/i;
 
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|jdbc:[a-z]+';
-const PASSWORD_PLACEHOLDER =
-  /^(?:password|pass|passwd|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{?[\w.]+\}?|\{\{[^}]*\}\}|%[\w]+%?|:?[a-z_]*password[a-z_]*)$/i;
+const PASSWORD_PLACEHOLDER = re2(
+  String.raw`^(?:password|pass|passwd|pwd|secret|changeme|\*+|x+|\.+|<[^>]*>|\$\{?[\w.]+\}?|\{\{[^}]*\}\}|%[\w]+%?|:?[a-z_]*password[a-z_]*)$`,
+  'i',
+);
 
 /**
  * Built-in credential detectors: provider formats as documented by each provider (prefixes,
@@ -57,12 +63,13 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     // `curl -u user:password` and `--user user:password`.
     type: 'CLI_USER_PASSWORD',
     category: 'secret',
-    pattern: '(?:\\s-u|--user)[ \\t=]+["\']?([^\\s:"\']{0,64}:[^\\s"\']{4,})',
+    pattern: '(?:\\s-u|--user)[ \\t=]+["\']?([^\\s:"\']{0,64}["\']?:["\']?[^\\s"\']{4,})',
     valueGroup: 1,
     boundary: 'none',
     window: 96,
     priority: CREDENTIAL - 3,
-    validate: (value) => secretValueValid(value.slice(value.indexOf(':') + 1), true),
+    validate: (value) =>
+      secretValueValid(value.slice(value.indexOf(':') + 1).replace(re2('^["\']'), ''), true),
   },
   {
     // Bundler credentials for private gem servers: BUNDLE_GEMS__EXAMPLE__COM=user:password.
@@ -76,6 +83,16 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   },
   token('FACEBOOK_APP_TOKEN', '\\d{15,16}\\|[A-Za-z0-9_-]{27}'),
   token('INTRA42_CLIENT_SECRET', 's-s4t2(?:ud|af)-[a-f0-9]{64}', { window: 80 }),
+  token(
+    'SUMOLOGIC_ACCESS_ID',
+    '(?i:sumo)[A-Za-z0-9_.-]{0,24}["\']?[ \\t]{0,4}(?:=|:|:=|=>)[ \\t]{0,4}["\']?(su[A-Za-z0-9]{12})',
+    {
+      valueGroup: 1,
+      boundary: 'none',
+      window: 80,
+      validate: randomish(3.0),
+    },
+  ),
   token('GCP_API_KEY', 'AIza[0-9A-Za-z_-]{35}'),
   token('GCP_SERVICE_ACCOUNT_KEY', '"private_key_id"\\s*:\\s*"([a-f0-9]{40})"', {
     valueGroup: 1,
@@ -98,7 +115,8 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     },
   ),
   token('SLACK_TOKEN', 'xox[abprse](?:\\.xox[abp])?-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,}', {
-    validate: (v) => v.length >= 24 && /\d{4}/.test(v) && shannonEntropy(v) >= 2.5,
+    validate: (v) =>
+      v.length >= 24 && !v.endsWith('-') && re2(String.raw`\d{4}`).test(v) && shannonEntropy(v) >= 2.5,
   }),
   token('SLACK_WEBHOOK', 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}', {
     boundary: 'none',
@@ -117,7 +135,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   token('TWILIO_API_KEY', 'SK[0-9a-fA-F]{32}', { validate: randomish(3.0) }),
   token('SENDGRID_API_KEY', 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}', { window: 80 }),
   token('NPM_TOKEN', 'npm_[A-Za-z0-9]{36}', { validate: randomish(3.0) }),
-  token('PYPI_TOKEN', 'pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}', { window: 80 }),
+  token('PYPI_TOKEN', 'pypi-AgE[A-Za-z0-9_-]{50,}', { window: 64 }),
   token('HUGGINGFACE_TOKEN', 'hf_[A-Za-z]{34}|api_org_[A-Za-z]{34}', { validate: randomish(3.5) }),
   token('MAILCHIMP_API_KEY', '[0-9a-f]{32}-us\\d{1,2}'),
   token('SHOPIFY_TOKEN', 'shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}'),
@@ -180,7 +198,9 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     priority: CREDENTIAL + 5,
     validate: (value) => {
       // A real key has a base64 body; `-----BEGIN PRIVATE KEY-----\nanything\n-----END…` does not.
-      const body = value.replace(/-----(?:BEGIN|END)[^-]*-----/g, '').replace(/[^A-Za-z0-9+/=]/g, '');
+      const body = value
+        .replace(re2('-----(?:BEGIN|END)[^-]*-----', 'g'), '')
+        .replace(re2('[^A-Za-z0-9+/=]', 'g'), '');
       return body.length >= 40 && shannonEntropy(body) >= 4;
     },
   },
@@ -206,12 +226,12 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     type: 'BASIC_AUTH_HEADER',
     category: 'secret',
     pattern:
-      '(?i:authorization)["\']?[ \\t]{0,3}[:=][ \\t]{0,3}["\']?(?:[A-Za-z-]{2,20}[ \\t]+)?([A-Za-z0-9._~+/=-]{16,})',
+      '(?i:authorization|x-api-key|api-key|api-token|x-auth-token|private-token|x-jfrog-art-api)["\']?[ \\t]{0,3}[:=][ \\t]{0,3}["\']?(?:[A-Za-z-]{2,20}[ \\t]+)?([A-Za-z0-9._~+/=@-]{10,})',
     valueGroup: 1,
     boundary: 'none',
     window: 96,
     priority: CREDENTIAL - 2,
-    validate: (value) => secretValueValid(value, false),
+    validate: (value) => secretValueValid(value, value.length < 16),
   },
   {
     // `api_key = "…"`, `"client_secret": "…"`, `PASSWORD=…`, `-u user:password` in shell and config.
@@ -226,8 +246,8 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     validate: (value, text, start) => {
       const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
       // `credentialsId: '…'`, `secret_length = …`, `tokenFile=…`: names of things, not secrets.
-      if (NOT_A_SECRET_NAME.test(head)) return false;
-      const passwordLike = /pass|pwd/.test(head.slice(-32));
+      if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
+      const passwordLike = re2('pass|pwd').test(head.slice(-32));
       return secretValueValid(value, passwordLike);
     },
   },

@@ -1,3 +1,5 @@
+import { re2 } from './re2-cache.js';
+
 /** IBAN length per country (ISO 13616 registry). A code not listed is not an IBAN. */
 const IBAN_LENGTHS: Readonly<Record<string, number>> = {
   AD: 24,
@@ -98,10 +100,10 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
  * ibanValid('DE89 3704 0044 0532 0130 00'); // true
  */
 export function ibanValid(value: string): boolean {
-  const compact = value.replace(/[\s-]/g, '').toUpperCase();
+  const compact = value.replace(re2(String.raw`[\s-]`, 'g'), '').toUpperCase();
   const expected = IBAN_LENGTHS[compact.slice(0, 2)];
   if (expected === undefined || compact.length !== expected) return false;
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(compact)) return false;
+  if (!re2(String.raw`^[A-Z]{2}\d{2}[A-Z0-9]+$`).test(compact)) return false;
   const rearranged = compact.slice(4) + compact.slice(0, 4);
   let remainder = 0;
   for (let i = 0; i < rearranged.length; i++) {

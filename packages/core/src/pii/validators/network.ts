@@ -1,6 +1,7 @@
 import { isIPv6 } from 'node:net';
+import { re2 } from './re2-cache.js';
 
-const WORDISH = /[A-Za-z0-9_]/;
+const WORDISH = re2('[A-Za-z0-9_]');
 
 /**
  * IPv4 dotted quad (optionally with a CIDR suffix): four octets 0–255, not glued to letters or
@@ -21,9 +22,15 @@ export function ipv4Valid(value: string, text: string, start: number, end: numbe
   }
   const before = text[start - 1];
   const after = text[end];
-  if (before !== undefined && (WORDISH.test(before) || (before === '.' && /\d/.test(text[start - 2] ?? ''))))
+  if (
+    before !== undefined &&
+    (WORDISH.test(before) || (before === '.' && re2(String.raw`\d`).test(text[start - 2] ?? '')))
+  )
     return false;
-  if (after !== undefined && (WORDISH.test(after) || (after === '.' && /\d/.test(text[end + 1] ?? ''))))
+  if (
+    after !== undefined &&
+    (WORDISH.test(after) || (after === '.' && re2(String.raw`\d`).test(text[end + 1] ?? '')))
+  )
     return false;
   return true;
 }
@@ -41,7 +48,7 @@ export function ipv6Valid(value: string, text: string, start: number, end: numbe
   if (address === undefined || !isIPv6(address)) return false;
   if (prefix !== undefined && (prefix.length === 0 || Number(prefix) > 128)) return address.length;
   // "::ffff:192.168.1" is a truncated IPv4-mapped address, not "::ffff:192".
-  if (text[end] === '.' && /\d/.test(text[end + 1] ?? '')) return false;
+  if (text[end] === '.' && re2(String.raw`\d`).test(text[end + 1] ?? '')) return false;
   const groups = address.split(':').filter((g) => g.length > 0);
   const strong =
     groups.length >= 3 ||
@@ -65,21 +72,22 @@ export function ipv6Valid(value: string, text: string, start: number, end: numbe
  */
 export function macValid(value: string, text: string, start: number, end: number): boolean {
   if (value.includes('.')) {
-    if (!/^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$/.test(value)) return false;
+    if (!re2(String.raw`^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$`).test(value)) return false;
   } else {
     const separator = value[2];
-    if (!value.split('').every((ch, i) => (i % 3 === 2 ? ch === separator : /[0-9A-Fa-f]/.test(ch))))
+    if (!value.split('').every((ch, i) => (i % 3 === 2 ? ch === separator : re2('[0-9A-Fa-f]').test(ch))))
       return false;
   }
   // All-zero and broadcast addresses identify no device.
-  const hex = value.replace(/[^0-9A-Fa-f]/g, '').toLowerCase();
+  const hex = value.replace(re2('[^0-9A-Fa-f]', 'g'), '').toLowerCase();
   if (hex === '000000000000' || hex === 'ffffffffffff') return false;
   const before = text[start - 1];
   const after = text[end];
   if (before !== undefined && (WORDISH.test(before) || before === ':' || before === '-')) return false;
   if (
     after !== undefined &&
-    (WORDISH.test(after) || ((after === ':' || after === '-') && /[0-9A-Fa-f]/.test(text[end + 1] ?? '')))
+    (WORDISH.test(after) ||
+      ((after === ':' || after === '-') && re2('[0-9A-Fa-f]').test(text[end + 1] ?? '')))
   ) {
     return false;
   }

@@ -1,4 +1,5 @@
 import { digitsOf, luhnValid } from './luhn.js';
+import { isOneRepeatedChar } from './re2-cache.js';
 
 /** Issuer ranges (IIN prefixes) with the lengths each issues; a number outside them is not a card. */
 const ISSUERS: readonly {
@@ -36,7 +37,7 @@ const ISSUERS: readonly {
 export function paymentCardValid(value: string): boolean {
   const digits = digitsOf(value);
   if (digits.length < 12 || digits.length > 19) return false;
-  if (/^(\d)\1+$/.test(digits)) return false;
+  if (isOneRepeatedChar(digits)) return false;
   const issued = ISSUERS.some(
     (issuer) =>
       issuer.lengths.includes(digits.length) &&

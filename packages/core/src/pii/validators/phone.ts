@@ -1,5 +1,6 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { digitsOf } from './luhn.js';
+import { re2 } from './re2-cache.js';
 
 /** Regions tried for national-format numbers that carry no `+` country code. */
 const NATIONAL_REGIONS: readonly CountryCode[] = [
@@ -20,20 +21,27 @@ const NATIONAL_REGIONS: readonly CountryCode[] = [
 ];
 
 /** Words that say the next number is a phone number. Checked in the text just before it. */
-const STRONG_BEFORE =
-  /(?:phone|tel(?:ephone)?|mobile|cell|fax|call(?:ed)?|dial|reach(?: me| us| you)?(?: at)?|whatsapp|sms|text me|answering at|contact|hotline|telefon[a-z]*|telepono|teléfono|téléphone|handy)(?:\s+(?:number|no\.?|nr\.?|#))?(?:\s+(?:is|at|on))?[\s:.,)(-]*$/i;
+const STRONG_BEFORE = re2(
+  String.raw`(?:phone|tel(?:ephone)?|mobile|cell|fax|call(?:ed)?|dial|reach(?: me| us| you)?(?: at)?|whatsapp|sms|text me|answering at|contact|hotline|telefon[a-z]*|telepono|teléfono|téléphone|handy)(?:\s+(?:number|no\.?|nr\.?|#))?(?:\s+(?:is|at|on))?[\s:.,)(-]*$`,
+  'i',
+);
 /** Generic number words: only a number valid for a common region passes with these. */
-const WEAK_BEFORE = /(?:number|no\.?|nr\.?|numero|número|numéro|#)(?:\s+(?:is|at))?[\s:.,)(-]*$/i;
+const WEAK_BEFORE = re2(
+  String.raw`(?:number|no\.?|nr\.?|numero|número|numéro|#)(?:\s+(?:is|at))?[\s:.,)(-]*$`,
+  'i',
+);
 /** Words right after a number that label it as a phone line, as in address blocks. */
-const AFTER = /^[\s,;-]*(?:office|fax|mobile|cell|home|work|phone|tel)\b/i;
+const AFTER = re2(String.raw`^[\s,;-]*(?:office|fax|mobile|cell|home|work|phone|tel)\b`, 'i');
 /** North American formatted numbers: (415) 555-0132, 415-555-0132, 415.555.0132, with extension. */
-const NANP =
-  /^(?:\+?1[ .-]?|001[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?$/i;
-const DATE_LIKE = /^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{4})$/;
-const SSN_SHAPE = /^\d{3}[-. ]\d{2}[-. ]\d{4}$/;
-const DOTTED_QUAD = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
-const CARD_SHAPE = /^\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}$/;
-const EXTENSION = /\s?(?:x|ext\.?|#)\s?\d{1,6}$/i;
+const NANP = re2(
+  String.raw`^(?:\+?1[ .-]?|001[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?$`,
+  'i',
+);
+const DATE_LIKE = re2(String.raw`^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{4})$`);
+const SSN_SHAPE = re2(String.raw`^\d{3}[-. ]\d{2}[-. ]\d{4}$`);
+const DOTTED_QUAD = re2(String.raw`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`);
+const CARD_SHAPE = re2(String.raw`^\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}$`);
+const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
 
 /**
  * Decides whether a phone-shaped candidate is a phone number. International numbers (`+` or `00`)
@@ -52,7 +60,7 @@ export function phoneValid(value: string, text: string, start: number, end: numb
     return false;
   // "00" is an international prefix only in a grouped layout such as 001-748-088-2851.
   const international =
-    core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && /[ .-]/.test(core));
+    core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && re2('[ .-]').test(core));
   if (international) {
     const parsed = parsePhoneNumberFromString(core.startsWith('+') ? core : `+${core.slice(2)}`);
     if (parsed?.isPossible() === true) return true;
@@ -61,7 +69,7 @@ export function phoneValid(value: string, text: string, start: number, end: numb
   if (NANP.test(value)) return true;
   const before = text.slice(Math.max(0, start - 40), start);
   const after = text.slice(end, end + 16);
-  const separated = /[ .()-]/.test(core);
+  const separated = re2('[ .()-]').test(core);
   if (STRONG_BEFORE.test(before) || AFTER.test(after))
     return separated || (digits.length >= 7 && digits.length <= 12);
   if (WEAK_BEFORE.test(before) && digits.length >= 7 && digits.length <= 12) {

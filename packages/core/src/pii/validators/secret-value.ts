@@ -8,6 +8,11 @@ const PLACEHOLDER = new RE2(
 const IDENTIFIER = new RE2(
   '^[a-z]+(?:[_.][a-z]+)*$|^[A-Z][a-z]+(?:[A-Z][a-z]+)*$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)*$',
 );
+/** `struct_X509_pubkey_st`, `Ed25519.BlindKeySignatures`, `jjwt-jackson-0.11.2`: words, code names, versions. */
+const WORDS_AND_VERSIONS = new RE2(
+  '^(?:[A-Za-z]{2,}\\d{0,5}|\\d{1,5})(?:[-_.](?:[A-Za-z]{2,}\\d{0,5}|\\d{1,10}))+$',
+);
+const UUID = new RE2('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$');
 const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|json|ya?ml|txt|md|html|css)$');
 
 /**
@@ -21,7 +26,9 @@ const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|jso
  */
 export function secretValueValid(value: string, passwordLike: boolean): boolean {
   if (value.length < 6 || PLACEHOLDER.test(value) || CALL_OR_PATH.test(value)) return false;
-  if (IDENTIFIER.test(value)) return false;
+  if (IDENTIFIER.test(value) || WORDS_AND_VERSIONS.test(value)) return false;
+  // Time- or name-based UUIDs (versions 1–3, 5) are identifiers; random tokens are version 4.
+  if (UUID.test(value) && '1235'.includes(value[14]!)) return false;
   let letters = 0;
   let digits = 0;
   let other = 0;

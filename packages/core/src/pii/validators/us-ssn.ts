@@ -1,4 +1,5 @@
 import { digitsOf } from './luhn.js';
+import { isOneRepeatedChar } from './re2-cache.js';
 
 /** Numbers the SSA voided after they were published (advertising, Woolworth wallet card). */
 const VOIDED = new Set(['078051120', '219099999', '457555462', '123456789']);
@@ -19,6 +20,6 @@ export function usSsnValid(value: string): boolean {
   const serial = Number(digits.slice(5));
   if (area === 0 || area === 666 || area >= 900) return false;
   if (group === 0 || serial === 0) return false;
-  if (VOIDED.has(digits) || /^(\d)\1+$/.test(digits)) return false;
+  if (VOIDED.has(digits) || isOneRepeatedChar(digits)) return false;
   return true;
 }
