@@ -17,7 +17,6 @@ import { INJECTION_DEFAULTS } from '../packages/core/src/injection/defaults.js';
 import {
   createFeatureScan,
   FEATURE_BITS,
-  MIN_FEATURE_NORM,
   scanFeatures,
 } from '../packages/core/src/injection/model/features.js';
 import {
@@ -77,6 +76,18 @@ function rng(seed: number): () => number {
 
 const SIZE = 1 << FEATURE_BITS;
 
+/**
+ * How the logistic regression is shaped. With `fixedBias` the intercept is not learnt but pinned
+ * at the logit of a low prior: a text starts there and only its features can raise the score, so
+ * a greeting with two features cannot land near 0.5. `minNorm` is the evidence floor: counts are
+ * scaled by `1 / √max(n, minNorm)`, so fewer than `minNorm` features move the logit only part of
+ * the way (shrinkage toward the prior for short texts).
+ */
+interface TrainShape {
+  readonly fixedBias: number | undefined;
+  readonly minNorm: number;
+}
+
 interface Doc {
   readonly buckets: Int32Array;
   readonly y: number;
@@ -92,17 +103,22 @@ function featurize(views: readonly string[], labels: readonly number[]): Doc[] {
 }
 
 /** Logistic regression with AdaGrad and lazy L2; features are counts scaled by 1/√n. */
-function train(docs: readonly Doc[], seed: number, epochs: number): { bias: number; w: Float64Array } {
+function train(
+  docs: readonly Doc[],
+  seed: number,
+  epochs: number,
+  shape: TrainShape,
+): { bias: number; w: Float64Array } {
   const w = new Float64Array(SIZE);
   const g2 = new Float64Array(SIZE).fill(1e-8);
-  let bias = 0;
+  let bias = shape.fixedBias ?? 0;
   let bg2 = 1e-8;
   const lr = Number(arg('--lr') ?? 0.2);
   const l2 = Number(arg('--l2') ?? 2e-6);
   const pos = docs.filter((d) => d.y === 1).length;
   const neg = docs.length - pos;
   // Benign rows weigh more than attacks: a text with little evidence should sit well below 0.5.
-  const benignWeight = Number(arg('--benign-weight') ?? 2);
+  const benignWeight = Number(arg('--benign-weight') ?? 3);
   const cw = [benignWeight * (docs.length / (2 * Math.max(1, neg))), docs.length / (2 * Math.max(1, pos))];
   const order = docs.map((_, i) => i);
   const random = rng(seed);
@@ -114,13 +130,15 @@ function train(docs: readonly Doc[], seed: number, epochs: number): { bias: numb
     for (const k of order) {
       const d = docs[k]!;
       if (d.buckets.length === 0) continue;
-      const v = 1 / Math.sqrt(Math.max(d.buckets.length, MIN_FEATURE_NORM));
+      const v = 1 / Math.sqrt(Math.max(d.buckets.length, shape.minNorm));
       let z = bias;
       for (const f of d.buckets) z += w[f]! * v;
       const p = 1 / (1 + Math.exp(-z));
       const g = (p - d.y) * cw[d.y]!;
-      bg2 += g * g;
-      bias -= (lr * g) / Math.sqrt(bg2);
+      if (shape.fixedBias === undefined) {
+        bg2 += g * g;
+        bias -= (lr * g) / Math.sqrt(bg2);
+      }
       for (const f of d.buckets) {
         const grad = g * v + l2 * w[f]!;
         g2[f]! += grad * grad;
@@ -135,6 +153,7 @@ function quantize(
   bias: number,
   w: Float64Array,
   unnatural: { start: number; full: number },
+  minNorm: number,
 ): InjectionModelFile {
   let max = 0;
   for (const x of w) max = Math.max(max, Math.abs(x));
@@ -149,6 +168,7 @@ function quantize(
     scale: Number(scale.toPrecision(8)),
     weights: Buffer.from(q.buffer).toString('base64'),
     unnatural,
+    minNorm,
   };
 }
 
@@ -200,6 +220,18 @@ function quantile(xs: number[], q: number): number {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
 }
 
+/** Short benign texts whose scores the report prints (what a user sends first). */
+const CALIBRATION_PROBES = [
+  'hello',
+  'hi there',
+  'thanks!',
+  'ok',
+  'Summarize this email for me',
+  'Can you help me with my homework?',
+  'As an AI language model, what are your limitations?',
+  'What is 2+2?',
+];
+
 function main(): void {
   const corpus = resolve(arg('--corpus') ?? resolve(ROOT, '..', 'shared', 'corpora', 'prompt_dev.jsonl'));
   const outPath = resolve(
@@ -209,7 +241,19 @@ function main(): void {
   const epochs = Number(arg('--epochs') ?? 6);
   const threshold = Number(arg('--threshold') ?? INJECTION_DEFAULTS.block);
   const rows = readRows(corpus);
-  console.log(`corpus ${corpus}: ${rows.length} rows, seed ${seed}, epochs ${epochs}`);
+  // Hand-written training augmentation: short benign chatter, benign prompts dense with trigger
+  // words, and attack families the corpus lacks. Always trained on, never measured on; the hold-out
+  // fixtures in test/fixtures/injection are separate files.
+  const augmentPath = resolve(arg('--augment') ?? resolve(ROOT, 'scripts/data/injection-augment.jsonl'));
+  const augment = process.argv.includes('--no-augment') ? [] : readRows(augmentPath);
+  const prior = Number(arg('--prior') ?? 0.2);
+  const shape: TrainShape = {
+    fixedBias: process.argv.includes('--learn-bias') ? undefined : Math.log(prior / (1 - prior)),
+    minNorm: Number(arg('--min-norm') ?? 12),
+  };
+  console.log(
+    `corpus ${corpus}: ${rows.length} rows (+${augment.length} augmentation rows), seed ${seed}, epochs ${epochs}, prior ${shape.fixedBias === undefined ? 'learnt' : prior}, minNorm ${shape.minNorm}`,
+  );
 
   // The view the scorer's model reads: same normalization as at run time.
   const viewer = buildInjectionScorer(
@@ -229,17 +273,17 @@ function main(): void {
   );
 
   const docs = featurize(views, labels);
+  const augmentDocs = featurize(
+    augment.map((r) => viewer.view(r.text)),
+    augment.map((r) => (r.label === 'injection' ? 1 : 0)),
+  );
   const trainFold = (keep: (i: number) => boolean): InjectionModel => {
-    const t = train(
-      docs.filter((_, i) => keep(i)),
-      seed,
-      epochs,
-    );
-    return decodeInjectionModel(quantize(t.bias, t.w, unnatural));
+    const t = train([...docs.filter((_, i) => keep(i)), ...augmentDocs], seed, epochs, shape);
+    return decodeInjectionModel(quantize(t.bias, t.w, unnatural, shape.minNorm));
   };
 
-  const full = train(docs, seed, epochs);
-  const file = quantize(full.bias, full.w, unnatural);
+  const full = train([...docs, ...augmentDocs], seed, epochs, shape);
+  const file = quantize(full.bias, full.w, unnatural, shape.minNorm);
   const model = decodeInjectionModel(file);
   const sources = [...new Set(rows.map((r) => r.source))].sort();
 
@@ -265,9 +309,31 @@ function main(): void {
     );
   }
 
+  // Calibration of texts with little evidence: what a greeting or a one-line request scores.
+  {
+    const s = scorerFor(model);
+    report.push('', '### Short texts (combined score; model part in brackets)', '');
+    report.push('| text | score |', '|---|---|');
+    for (const text of CALIBRATION_PROBES) {
+      const r = s.score(text);
+      report.push(`| ${text} | ${r.score.toFixed(3)} (${r.model.toFixed(3)}) |`);
+    }
+    const benign = rows.filter((r) => r.label === 'benign');
+    const short = benign.filter((r) => r.text.trim().split(/\s+/).length <= 8);
+    const over = (xs: Row[], t: number) => xs.filter((r) => s.score(r.text).score >= t).length / xs.length;
+    report.push(
+      '',
+      `Dev benign rows scoring ≥ 0.55 / ≥ 0.6: all ${benign.length}: ${over(benign, 0.55).toFixed(3)} / ${over(benign, 0.6).toFixed(3)}; ≤ 8 words (${short.length}): ${over(short, 0.55).toFixed(3)} / ${over(short, 0.6).toFixed(3)}`,
+    );
+  }
+
   const hardSets: Array<[string, string]> = [
     ['hard-cases.jsonl', 'never trained on; looked at while writing rules'],
     ['hard-cases-holdout.jsonl', 'written after the rules were tuned; never used to tune anything'],
+    [
+      'hard-cases-holdout-2.jsonl',
+      'written before the second round of tuning (augmentation, priors, new rules); never used to tune',
+    ],
   ];
   for (const [file, note] of hardSets) {
     const hardPath = resolve(ROOT, 'test/fixtures/injection', file);
@@ -371,7 +437,15 @@ function main(): void {
   if (!process.argv.includes('--dry-run')) {
     const out: InjectionModelFile = {
       ...file,
-      trainedOn: { corpus: 'prompt_dev.jsonl', rows: rows.length, seed, epochs, bits: FEATURE_BITS },
+      trainedOn: {
+        corpus: 'prompt_dev.jsonl',
+        rows: rows.length,
+        augmentRows: augment.length,
+        prior: shape.fixedBias === undefined ? 'learnt' : prior,
+        seed,
+        epochs,
+        bits: FEATURE_BITS,
+      },
     };
     writeFileSync(outPath, JSON.stringify(out) + '\n');
     console.log(`wrote ${outPath} (${Math.round(JSON.stringify(out).length / 1024)} KB)`);

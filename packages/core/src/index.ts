@@ -236,7 +236,12 @@ export {
   type StepResult,
   type TextTransform,
 } from './pipeline/guard.js';
-export { nodeBodyStream, nodeHeaderLookup } from './pipeline/node-request.js';
+export {
+  NodeGuardRequest,
+  nodeBodyStream,
+  nodeHeaderLookup,
+  responseCloseSignal,
+} from './pipeline/node-request.js';
 export {
   createGuardPipeline,
   type GuardPass,

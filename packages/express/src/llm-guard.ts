@@ -3,6 +3,7 @@ import {
   type GuardPipeline,
   type GuardRefusal,
   type LlmGuardOptions,
+  NodeGuardRequest,
   nodeBodyStream,
   nodeHeaderLookup,
   type RequestBody,
@@ -37,6 +38,9 @@ interface ParsedRequest extends IncomingMessage {
  */
 export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMiddleware {
   const pipeline = resolveGuardPipeline(options);
+  // Skip the per-answer wiring the pipeline's guards do not use (validation alone uses neither).
+  const seesAnswer = pipeline.answerHooks?.response !== false;
+  const awaitsEnd = pipeline.answerHooks?.finish !== false;
 
   return async function llmGuardMiddleware(req, res, next): Promise<void> {
     const raw = req as ParsedRequest;
@@ -45,30 +49,27 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
     const parsed = (raw._body === true || raw.body !== undefined) && isJson(req.headers['content-type']);
     const body: RequestBody = parsed
       ? { kind: 'parsed', value: raw.body }
-      : { kind: 'stream', stream: nodeBodyStream(req) };
-    const aborted = new AbortController();
-    const onClose = (): void => {
-      if (!res.writableFinished) aborted.abort();
-    };
-    res.once('close', onClose);
+      : { kind: 'stream', stream: nodeBodyStream(req), failsOnDisconnect: true };
 
     let result: Awaited<ReturnType<GuardPipeline['handle']>>;
     try {
-      result = await pipeline.handle({
-        method: req.method,
-        url: req.originalUrl,
-        header: nodeHeaderLookup(req.headers),
-        clientIp: req.ip,
-        remoteAddress: req.socket.remoteAddress,
-        body,
-        signal: aborted.signal,
-      });
+      result = await pipeline.handle(
+        new NodeGuardRequest(
+          {
+            method: req.method,
+            url: req.originalUrl,
+            header: nodeHeaderLookup(req.headers),
+            clientIp: req.ip,
+            remoteAddress: req.socket.remoteAddress,
+            body,
+          },
+          res,
+        ),
+      );
     } catch (error) {
       // handle() turns guard failures into refusals; anything else is a bug for Express to report.
       next(error);
       return;
-    } finally {
-      res.off('close', onClose);
     }
 
     if (!result.ok) {
@@ -84,10 +85,12 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
       raw._body = true;
     }
     req.llmGuard = pass;
-    wrapResponse(res, pass);
-    res.once('close', () => {
-      pass.finish({ status: res.headersSent ? res.statusCode : 0, aborted: !res.writableFinished });
-    });
+    if (seesAnswer) wrapResponse(res, pass);
+    if (awaitsEnd) {
+      res.once('close', () => {
+        pass.finish({ status: res.headersSent ? res.statusCode : 0, aborted: !res.writableFinished });
+      });
+    }
     next();
   };
 }

@@ -4,6 +4,7 @@ import {
   type GuardPipeline,
   type GuardRequest,
   type LlmGuardOptions,
+  NodeGuardRequest,
   nodeBodyStream,
   nodeHeaderLookup,
   type RequestBody,
@@ -44,6 +45,9 @@ interface NodeBindings {
  */
 export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareHandler<LlmGuardEnv> {
   const pipeline = resolveGuardPipeline(options);
+  // Skip the per-answer work the pipeline's guards do not use (validation alone uses neither).
+  const seesAnswer = pipeline.answerHooks?.response !== false;
+  const awaitsEnd = pipeline.answerHooks?.finish !== false;
 
   return async function llmGuardMiddleware(c, next): Promise<Response | undefined> {
     const node = nodeBindings(c);
@@ -55,8 +59,13 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareH
     if (pass.body !== undefined) {
       // Hono's body readers derive json/arrayBuffer/blob from any cached form of the body. The cache
       // holds promises at runtime (its readers call `.then` on entries), whatever its type says.
-      const text: Promise<string> = Promise.resolve(JSON.stringify(pass.body));
+      // The text as received when no guard changed the body: Hono parses it once, as without the guard.
+      const text: Promise<string> = Promise.resolve(pass.bodyText?.() ?? JSON.stringify(pass.body));
       c.req.bodyCache = { text: text as unknown as string };
+      // `c.req.json()` resolves to the sanitized body the guard already parsed, instead of parsing
+      // the text a second time; text/arrayBuffer/blob still come from the cache above.
+      (c.req as SanitizedRequest)[SANITIZED_BODY] = pass.body;
+      c.req.json = sanitizedJson;
     }
     c.set('llmGuard', pass);
     await next();
@@ -71,6 +80,7 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareH
         c.header(name, value);
       }
     }
+    if (!seesAnswer && !awaitsEnd) return undefined;
     const res = c.res;
     const transformer = pass.startResponse({
       status: res.status,
@@ -102,26 +112,35 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareH
   };
 }
 
+const SANITIZED_BODY = Symbol('llmguard.sanitizedBody');
+
+interface SanitizedRequest {
+  [SANITIZED_BODY]?: unknown;
+}
+
+/** `c.req.json()` of a guarded request: one shared function, the body is kept on the request. */
+function sanitizedJson<T>(this: SanitizedRequest): Promise<T> {
+  return Promise.resolve(this[SANITIZED_BODY] as T);
+}
+
 /** The core's view of the request; on Node it reads the socket's request directly (cheaper, exact). */
 async function guardRequest(c: Context, node: NodeBindings | undefined): Promise<GuardRequest> {
   const incoming = node?.incoming;
   const outgoing = node?.outgoing;
   if (incoming !== undefined && outgoing !== undefined) {
-    const aborted = new AbortController();
-    outgoing.once('close', () => {
-      if (!outgoing.writableFinished) aborted.abort();
-    });
     // Hono has no notion of trusted proxies: the socket peer is the client.
     const remoteAddress = incoming.socket?.remoteAddress;
-    return {
-      method: incoming.method ?? c.req.method,
-      url: incoming.url ?? c.req.path,
-      header: nodeHeaderLookup(incoming.headers),
-      clientIp: remoteAddress,
-      remoteAddress,
-      body: await requestBody(c, incoming),
-      signal: aborted.signal,
-    };
+    return new NodeGuardRequest(
+      {
+        method: incoming.method ?? c.req.method,
+        url: incoming.url ?? c.req.path,
+        header: nodeHeaderLookup(incoming.headers),
+        clientIp: remoteAddress,
+        remoteAddress,
+        body: await requestBody(c, incoming),
+      },
+      outgoing,
+    );
   }
   const request = c.req.raw;
   const target = new URL(request.url);
@@ -174,7 +193,9 @@ async function requestBody(c: Context, incoming: IncomingMessage | undefined): P
   }
   if (c.req.raw.method === 'GET' || c.req.raw.method === 'HEAD') return { kind: 'none' };
   // On Node, read the socket's request stream directly: no second buffer in front of the cap.
-  if (incoming !== undefined) return { kind: 'stream', stream: nodeBodyStream(incoming) };
+  if (incoming !== undefined) {
+    return { kind: 'stream', stream: nodeBodyStream(incoming), failsOnDisconnect: true };
+  }
   const stream = c.req.raw.body;
   if (stream === null) return { kind: 'none' };
   // preventCancel: cancelling would destroy the socket, and the client would miss the 413.

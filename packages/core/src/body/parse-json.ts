@@ -17,20 +17,37 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
  * V8's `JSON.parse` is not recursive, so deep input cannot overflow the stack before the caps run.
  */
 export function parseJsonBody(bytes: Uint8Array, limits: BodyLimits): unknown {
-  let text: string;
+  return parseJsonText(decodeJsonText(bytes), limits);
+}
+
+/**
+ * Decodes a JSON body as strict UTF-8 (RFC 8259 §8.1); invalid bytes are a 400, never replaced.
+ *
+ * @example
+ * decodeJsonText(new TextEncoder().encode('{"a":1}')); // '{"a":1}'
+ */
+export function decodeJsonText(bytes: Uint8Array): string {
   try {
-    text = decoder.decode(bytes);
+    return decoder.decode(bytes);
   } catch (error) {
     throw new LlmGuardError('ERR_LLMGUARD_INVALID_UTF8', {
       detail: 'The body is not valid UTF-8.',
       cause: error,
     });
   }
+}
+
+/**
+ * Parses decoded JSON text and enforces the structural caps (see `inspectParsedBody`).
+ *
+ * @example
+ * parseJsonText('{"prompt":"hi"}', { maxBytes: 1_048_576, maxDepth: 64, maxKeys: 10_000 });
+ */
+export function parseJsonText(text: string, limits: Pick<BodyLimits, 'maxDepth' | 'maxKeys'>): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    // The parser's message quotes the input; keep it only as `cause`.
     throw new LlmGuardError('ERR_LLMGUARD_INVALID_JSON', {
       detail: 'The body is not valid JSON.',
       cause: error,
@@ -46,11 +63,14 @@ export function parseJsonBody(bytes: Uint8Array, limits: BodyLimits): unknown {
  * `constructor.prototype`), which a host that merges the body into another object would execute.
  */
 export function inspectParsedBody(value: unknown, limits: Pick<BodyLimits, 'maxDepth' | 'maxKeys'>): void {
-  const stack: [unknown, number][] = [[value, 1]];
+  if (value === null || typeof value !== 'object') return;
+  // Two parallel stacks (node, depth) and only objects pushed: no tuple per visited value.
+  const nodes: object[] = [value];
+  const depths: number[] = [1];
   let keys = 0;
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const depth = depths.pop()!;
     if (depth > limits.maxDepth) {
       throw new LlmGuardError('ERR_LLMGUARD_BODY_TOO_COMPLEX', {
         detail: `The body is nested deeper than ${limits.maxDepth} levels.`,
@@ -59,7 +79,13 @@ export function inspectParsedBody(value: unknown, limits: Pick<BodyLimits, 'maxD
     if (Array.isArray(node)) {
       keys += node.length;
       if (keys > limits.maxKeys) throw tooManyKeys(limits.maxKeys);
-      for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], depth + 1]);
+      for (let i = node.length - 1; i >= 0; i--) {
+        const item: unknown = node[i];
+        if (item !== null && typeof item === 'object') {
+          nodes.push(item);
+          depths.push(depth + 1);
+        }
+      }
       continue;
     }
     for (const key of Object.keys(node)) {
@@ -82,7 +108,10 @@ export function inspectParsedBody(value: unknown, limits: Pick<BodyLimits, 'maxD
           ],
         });
       }
-      stack.push([child, depth + 1]);
+      if (child !== null && typeof child === 'object') {
+        nodes.push(child);
+        depths.push(depth + 1);
+      }
     }
   }
 }

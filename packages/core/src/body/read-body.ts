@@ -18,13 +18,8 @@ export async function readBody(
   options: ReadBodyOptions,
 ): Promise<Uint8Array> {
   const { maxBytes } = options;
-  const tooLarge = (): LlmGuardError =>
-    new LlmGuardError('ERR_LLMGUARD_BODY_TOO_LARGE', {
-      detail: `The body exceeds ${maxBytes} bytes.`,
-      headers: { connection: 'close' },
-    });
   const declared = parseContentLength(options.contentLength);
-  if (declared !== undefined && declared > maxBytes) throw tooLarge();
+  if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
 
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -40,7 +35,7 @@ export async function readBody(
       if (next.done) break;
       const chunk: Uint8Array = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       total += chunk.byteLength;
-      if (total > maxBytes) throw tooLarge();
+      if (total > maxBytes) throw tooLarge(maxBytes);
       chunks.push(chunk);
     }
   } catch (error) {
@@ -63,6 +58,13 @@ export async function readBody(
     });
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
+}
+
+function tooLarge(maxBytes: number): LlmGuardError {
+  return new LlmGuardError('ERR_LLMGUARD_BODY_TOO_LARGE', {
+    detail: `The body exceeds ${maxBytes} bytes.`,
+    headers: { connection: 'close' },
+  });
 }
 
 /**

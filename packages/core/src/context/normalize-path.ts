@@ -12,6 +12,7 @@
  */
 export function normalizePath(target: string): string {
   let path = stripQuery(stripAbsoluteForm(target));
+  if (isNormalPath(path)) return path;
   // Decode repeatedly (bounded) so double encoding such as %252e cannot survive as a dot segment.
   for (let i = 0; i < 3 && path.includes('%'); i++) {
     const decoded = decodePercent(path);
@@ -29,6 +30,28 @@ export function normalizePath(target: string): string {
     out.push(segment);
   }
   return '/' + out.join('/');
+}
+
+/**
+ * The common case, already in normal form: starts with `/`, no `%` or `\`, no empty, `.` or `..`
+ * segment, no trailing slash. One scan, no allocation.
+ */
+function isNormalPath(path: string): boolean {
+  const length = path.length;
+  if (length < 2 || path.charCodeAt(0) !== 0x2f || path.charCodeAt(length - 1) === 0x2f) return false;
+  let segmentStart = 1;
+  for (let i = 1; i <= length; i++) {
+    const c = i === length ? 0x2f : path.charCodeAt(i);
+    if (c === 0x25 /* % */ || c === 0x5c /* \ */) return false;
+    if (c !== 0x2f) continue;
+    const size = i - segmentStart;
+    if (size === 0) return false;
+    if (path.charCodeAt(segmentStart) === 0x2e /* . */) {
+      if (size === 1 || (size === 2 && path.charCodeAt(segmentStart + 1) === 0x2e)) return false;
+    }
+    segmentStart = i + 1;
+  }
+  return true;
 }
 
 /**

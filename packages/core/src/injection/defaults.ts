@@ -13,10 +13,10 @@ export const INJECTION_DEFAULTS = {
   indirectFlag: 0.6,
   /** Weight of the unnatural-text signal at saturation. */
   unnaturalWeight: 0.4,
-  /** Multi-turn: decayed session score at which a request is refused. */
-  trajectoryLimit: 2.2,
-  /** Multi-turn: request scores below this add nothing to the session. */
-  trajectoryMinScore: 0.55,
+  /** Multi-turn: decayed session total (sum of per-request excess over `trajectoryMinScore`) that refuses. */
+  trajectoryLimit: 0.5,
+  /** Multi-turn: a request adds `score − this` when above it (the guard uses its `flag` threshold). */
+  trajectoryMinScore: 0.6,
   /** Multi-turn: half-life of the session score. */
   trajectoryHalfLifeMs: 600_000,
   /** Multi-turn: idle time after which a session is forgotten. */

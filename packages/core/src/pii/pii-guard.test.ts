@@ -70,7 +70,9 @@ describe('createPiiGuard', () => {
     expect(() => createPiiGuard({ actions: { EMAIL: 'hash' } })).toThrow(/hashKey/);
     const key = 'k'.repeat(32);
     const hashed = async (hashKey: string): Promise<string> => {
-      const pipeline = createGuardPipeline({ guards: [createPiiGuard({ actions: { EMAIL: 'hash' }, hashKey })] });
+      const pipeline = createGuardPipeline({
+        guards: [createPiiGuard({ actions: { EMAIL: 'hash' }, hashKey })],
+      });
       const result = (await pipeline.handle(
         request({ model: 'm', messages: [{ role: 'user', content: 'to jane@example.com' }] }),
       )) as GuardPass;
@@ -92,8 +94,15 @@ describe('createPiiGuard', () => {
           request({ model: 'm', messages: [{ role: 'user', content: `mail ${email}` }] }),
         )) as GuardPass;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-        const t = result.startResponse({ status: 200, header: (n) => (n === 'content-type' ? 'application/json' : undefined) })!;
-        t.write(new TextEncoder().encode(JSON.stringify({ content: [{ type: 'text', text: 'sent to [EMAIL_1]' }] })));
+        const t = result.startResponse({
+          status: 200,
+          header: (n) => (n === 'content-type' ? 'application/json' : undefined),
+        })!;
+        t.write(
+          new TextEncoder().encode(
+            JSON.stringify({ content: [{ type: 'text', text: 'sent to [EMAIL_1]' }] }),
+          ),
+        );
         return JSON.parse(new TextDecoder().decode(t.end())).content[0].text as string;
       }),
     );

@@ -155,7 +155,6 @@ function accept(
     value = groupValue;
   }
   let end = start + value.length;
-  if (!boundaryOk(detector.boundary, text, start, end)) return undefined;
   if (detector.context !== undefined && !contextOk(detector, text, start)) return undefined;
   if (detector.category === 'secret' && looksLikePlaceholder(value)) return undefined;
   if (detector.validate !== undefined) {
@@ -166,6 +165,8 @@ function accept(
       end = start + verdict;
     }
   }
+  // Checked on the final span: a validator may have trimmed glued text ("…8901 in a sentence").
+  if (!boundaryOk(detector.boundary, text, start, end)) return undefined;
   return { type: detector.type, category: detector.category, start, end, value, priority: detector.priority };
 }
 

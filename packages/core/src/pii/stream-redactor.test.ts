@@ -144,6 +144,91 @@ describe('SSE byte stream property', () => {
   });
 });
 
+/** Anthropic and Responses streams: deltas must add up to the whole-text result before the end events. */
+const DIALECTS = {
+  anthropic: {
+    events: (deltas: string[]): string =>
+      `event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { usage: { input_tokens: 1, output_tokens: 1 } } })}\n\n` +
+      `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } })}\n\n` +
+      deltas
+        .map(
+          (d) =>
+            `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: d } })}\n\n`,
+        )
+        .join('') +
+      `event: content_block_stop\ndata: ${JSON.stringify({ type: 'content_block_stop', index: 0 })}\n\n` +
+      `event: message_stop\ndata: ${JSON.stringify({ type: 'message_stop' })}\n\n`,
+    text: (event: Record<string, unknown>): string =>
+      event.type === 'content_block_delta' ? (event.delta as { text: string }).text : '',
+    end: 'content_block_stop',
+  },
+  responses: {
+    events: (deltas: string[]): string =>
+      deltas
+        .map(
+          (d) =>
+            `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: d })}\n\n`,
+        )
+        .join('') +
+      `event: response.output_text.done\ndata: ${JSON.stringify({ type: 'response.output_text.done', item_id: 'msg_1', output_index: 0, content_index: 0, text: deltas.join('') })}\n\n`,
+    text: (event: Record<string, unknown>): string =>
+      event.type === 'response.output_text.delta' ? (event.delta as string) : '',
+    end: 'response.output_text.done',
+  },
+} as const;
+
+describe.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])(
+  '%s SSE byte stream property',
+  (dialect) => {
+    it('releases the same text as whole-text redaction before the end event, for every byte cut', () => {
+      const hooks = [{ textTransform: () => createStreamRedactor(scanner, mask) }];
+      const spec = DIALECTS[dialect];
+      fc.assert(
+        fc.property(
+          textArb,
+          fc.array(fc.nat(), { maxLength: 30 }),
+          fc.integer({ min: 1, max: 9 }),
+          (text, cuts, piece) => {
+            const deltas: string[] = [];
+            for (let i = 0; i < text.length; i += piece) deltas.push(text.slice(i, i + piece));
+            const bytes = new TextEncoder().encode(spec.events(deltas));
+            const transformer = createResponseBodyTransformer(ctx(), hooks, {
+              status: 200,
+              header: (n) => (n === 'content-type' ? 'text/event-stream' : undefined),
+            })!;
+            const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+            const chunks: Uint8Array[] = [];
+            let at = 0;
+            for (const p of points) {
+              chunks.push(transformer.write(bytes.slice(at, p)));
+              at = p;
+            }
+            chunks.push(transformer.write(bytes.slice(at)), transformer.end());
+            const out = new TextDecoder().decode(Buffer.concat(chunks));
+            let joined = '';
+            let ended = false;
+            for (const block of out.split('\n\n')) {
+              const data = block.split('\n').find((l) => l.startsWith('data: '));
+              if (data === undefined) continue;
+              const event = JSON.parse(data.slice(6)) as Record<string, unknown>;
+              if (event.type === spec.end) {
+                ended = true;
+                if (dialect === 'responses') expect(event.text).toBe(redactText(scanner, text, mask));
+                continue;
+              }
+              if (!ended) joined += spec.text(event);
+            }
+            expect(ended).toBe(true);
+            expect(joined).toBe(redactText(scanner, text, mask));
+            expectNoDetectedValue(text, out);
+          },
+        ),
+        { numRuns: 100 },
+      );
+    });
+  },
+);
+
 describe('streaming redaction cost', () => {
   it('stays linear while a long token keeps growing in small pieces', () => {
     const t = createStreamRedactor(scanner, mask);

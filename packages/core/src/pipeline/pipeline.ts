@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type BodyLimits, inspectParsedBody, parseJsonBody } from '../body/parse-json.js';
+import { type BodyLimits, decodeJsonText, inspectParsedBody, parseJsonText } from '../body/parse-json.js';
 import { readBody } from '../body/read-body.js';
-import type { GuardDecision, GuardOutcomeKind } from '../context/findings.js';
-import type { GuardContext } from '../context/guard-context.js';
+import type { Finding, GuardDecision, GuardOutcomeKind, TokenUsage } from '../context/findings.js';
+import type { GuardContext, HeaderLookup } from '../context/guard-context.js';
 import { normalizePath } from '../context/normalize-path.js';
+import type { Principal, RolePolicy } from '../context/principal.js';
 import { LlmGuardError, toLlmGuardError } from '../errors/llm-guard-error.js';
 import { createPromptView } from '../prompt/extract-prompt.js';
-import type { PromptExtractor } from '../prompt/types.js';
+import type { PromptExtractor, PromptView } from '../prompt/types.js';
 import { createResponseBodyTransformer } from '../response/create-response-transformer.js';
 import type { ResponseBodyTransformer, ResponseStart } from '../response/types.js';
 import { GUARD_PHASES, type Guard, type GuardStep, type ResponseHooks } from './guard.js';
@@ -33,6 +34,13 @@ export interface GuardPass {
   readonly body: unknown;
   /** Whether a guard rewrote the body (redaction, normalization, clamping). */
   readonly bodyModified: boolean;
+  /**
+   * The sanitized body as JSON text, for hosts that parse it again (Hono's `c.req.json()`): the text
+   * as received when no guard changed the body, else `JSON.stringify(body)`. `undefined` without a body.
+   * Optional so that passes built by hand (wrapping pipelines) stay valid; callers fall back to
+   * `JSON.stringify(body)` when it is missing.
+   */
+  bodyText?(): string | undefined;
   /** Headers to set on the answer (`x-request-id`, rate-limit headers, …). */
   readonly headers: Readonly<Record<string, string>>;
   /** Call when the host starts its answer; `null` means pass the body through untouched. */
@@ -58,6 +66,13 @@ export type GuardResult = GuardPass | GuardRefusal;
 export interface GuardPipeline {
   readonly guards: readonly Guard[];
   handle(request: GuardRequest): Promise<GuardResult>;
+  /**
+   * What the passes of this pipeline do after the request phase: `response` when some guard sees the
+   * answer (`startResponse` may return a transformer), `finish` when some guard waits for the end
+   * (`finish` does something). Adapters skip wiring what is `false`. Absent (a hand-made or wrapping
+   * pipeline): both are assumed.
+   */
+  readonly answerHooks?: { readonly response: boolean; readonly finish: boolean };
 }
 
 const MAX_REQUEST_ID_LENGTH = 128;
@@ -74,78 +89,36 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
   const guards = [...options.guards].sort(
     (a, b) => GUARD_PHASES.indexOf(a.phase) - GUARD_PHASES.indexOf(b.phase),
   );
-  const headerSteps = guards.filter((g) => g.onHeaders).map((g) => [g.name, g.onHeaders!] as const);
-  const bodySteps = guards.filter((g) => g.onBody).map((g) => [g.name, g.onBody!] as const);
-  const responseGuards = guards.filter((g) => g.onResponse);
-  const finishGuards = guards.filter((g) => g.onFinish);
-  const limits = resolveBodyLimits(options.body);
-  const extractor = options.extractor;
-  const resolveClientIp = options.resolveClientIp ?? ((request: GuardRequest) => request.clientIp);
-
-  async function runSteps(
-    ctx: GuardContext,
-    steps: readonly (readonly [string, GuardStep])[],
-    step: GuardDecision['step'],
-  ): Promise<void> {
-    for (const [name, run] of steps) {
-      const started = performance.now();
-      let outcome: GuardOutcomeKind = 'pass';
-      try {
-        const result = await run(ctx);
-        if (result) outcome = result;
-      } catch (error) {
-        const guardError = toLlmGuardError(error);
-        ctx.decisions.push({
-          guard: name,
-          step,
-          outcome: guardError.status === 503 ? 'fail-closed' : 'block',
-          code: guardError.code,
-          durationMs: performance.now() - started,
-          startedAt: started,
-        });
-        throw guardError;
-      }
-      ctx.decisions.push({
-        guard: name,
-        step,
-        outcome,
-        durationMs: performance.now() - started,
-        startedAt: started,
-      });
-    }
-  }
-
-  async function loadBody(ctx: GuardContext, request: GuardRequest): Promise<void> {
-    const body = await readRequestBody(request, ctx, limits);
-    if (body === undefined) return;
-    ctx.body = body;
-    ctx.prompt = createPromptView(body, extractor);
-    ctx.model = ctx.prompt?.model;
-  }
+  const compiled: CompiledPipeline = {
+    headerSteps: guards.filter((g) => g.onHeaders).map((g) => ({ name: g.name, run: g.onHeaders! })),
+    bodySteps: guards.filter((g) => g.onBody).map((g) => ({ name: g.name, run: g.onBody! })),
+    responseGuards: guards.filter((g) => g.onResponse),
+    finishGuards: guards.filter((g) => g.onFinish),
+    limits: resolveBodyLimits(options.body),
+    extractor: options.extractor,
+  };
+  const resolveClientIp = options.resolveClientIp;
 
   return {
     guards,
+    answerHooks: {
+      response: compiled.responseGuards.length > 0,
+      finish: compiled.finishGuards.length > 0,
+    },
     async handle(request: GuardRequest): Promise<GuardResult> {
-      const ctx = createContext(request, resolveClientIp(request));
-      let finished = false;
-      const finish = (status: number, error: LlmGuardError | undefined, aborted: boolean): void => {
-        if (finished) return;
-        finished = true;
-        const outcome = { status, error, aborted, durationMs: performance.now() - ctx.startedAt };
-        for (const guard of finishGuards) {
-          try {
-            const pending = guard.onFinish!(ctx, outcome);
-            if (pending) pending.catch(() => {});
-          } catch {
-            // onFinish must not throw; a faulty one must not stop the others or the response.
-          }
-        }
-      };
-
+      const ctx = new RequestContext(
+        request,
+        resolveClientIp === undefined ? request.clientIp : resolveClientIp(request),
+      );
       try {
-        await runSteps(ctx, headerSteps, 'headers');
-        await loadBody(ctx, request);
-        await runSteps(ctx, bodySteps, 'body');
+        if (compiled.headerSteps.length > 0) await runSteps(ctx, compiled.headerSteps, 'headers');
+        const body = await readRequestBody(request, ctx, compiled.limits);
+        if (body !== undefined) {
+          ctx.body = body;
+          ctx.prompt = createPromptView(body, compiled.extractor);
+          ctx.model = ctx.prompt?.model;
+        }
+        if (compiled.bodySteps.length > 0) await runSteps(ctx, compiled.bodySteps, 'body');
       } catch (thrown) {
         const error = toLlmGuardError(thrown);
         const headers: Record<string, string> = {
@@ -154,7 +127,7 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
           'content-type': 'application/problem+json',
           'x-request-id': ctx.requestId,
         };
-        finish(error.status, error, false);
+        runFinish(compiled.finishGuards, ctx, error.status, error, false);
         return {
           ok: false,
           context: ctx,
@@ -164,66 +137,202 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
           body: JSON.stringify(error.problem({ instance: ctx.path, requestId: ctx.requestId })),
         };
       }
-
-      return {
-        ok: true,
-        context: ctx,
-        get body() {
-          return ctx.body;
-        },
-        get bodyModified() {
-          return ctx.prompt?.modified ?? false;
-        },
-        headers: { ...ctx.responseHeaders, 'x-request-id': ctx.requestId },
-        startResponse(start: ResponseStart): ResponseBodyTransformer | null {
-          const hooks: ResponseHooks[] = [];
-          for (const guard of responseGuards) {
-            const h = guard.onResponse!(ctx);
-            if (h) hooks.push(h);
-          }
-          return hooks.length === 0 ? null : createResponseBodyTransformer(ctx, hooks, start);
-        },
-        finish(info): void {
-          finish(info.status, undefined, info.aborted ?? false);
-        },
-      };
+      return new Pass(ctx, compiled);
     },
   };
 }
 
-function createContext(request: GuardRequest, clientIp: string | undefined): GuardContext {
-  const supplied = request.header('x-request-id');
-  const requestId = supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
-  const state = new Map<symbol, unknown>();
-  const method = request.method.toUpperCase();
-  let fallbackSignal: AbortSignal | undefined;
-  return {
-    requestId,
-    method,
-    path: normalizePath(request.url),
-    url: request.url,
-    header: request.header,
-    clientIp,
-    startedAt: performance.now(),
-    // Created on first use: an AbortController costs more than the rest of the context together.
-    get signal(): AbortSignal {
-      fallbackSignal ??= request.signal ?? new AbortController().signal;
-      return fallbackSignal;
-    },
-    principal: undefined,
-    policy: undefined,
-    body: undefined,
-    prompt: undefined,
-    model: undefined,
-    usage: undefined,
-    findings: [],
-    decisions: [],
-    responseHeaders: {},
-    state<T>(key: symbol, init: () => T): T {
-      if (!state.has(key)) state.set(key, init());
-      return state.get(key) as T;
-    },
-  };
+/** What `handle` needs from the options, resolved once. */
+interface CompiledPipeline {
+  readonly headerSteps: readonly NamedStep[];
+  readonly bodySteps: readonly NamedStep[];
+  readonly responseGuards: readonly Guard[];
+  readonly finishGuards: readonly Guard[];
+  readonly limits: BodyLimits;
+  readonly extractor: PromptExtractor | undefined;
+}
+
+interface NamedStep {
+  readonly name: string;
+  readonly run: GuardStep;
+}
+
+/**
+ * Runs steps in order, recording a decision for each. A step that answers synchronously is not
+ * awaited: the validator and the text guards are synchronous, and each `await` costs a turn of the
+ * microtask queue per request.
+ */
+async function runSteps(
+  ctx: GuardContext,
+  steps: readonly NamedStep[],
+  step: GuardDecision['step'],
+): Promise<void> {
+  for (let i = 0; i < steps.length; i++) {
+    const { name, run } = steps[i]!;
+    const started = performance.now();
+    let outcome: GuardOutcomeKind = 'pass';
+    try {
+      const returned = run(ctx);
+      const result = isPromiseLike(returned) ? await returned : returned;
+      if (result) outcome = result;
+    } catch (error) {
+      const guardError = toLlmGuardError(error);
+      ctx.decisions.push({
+        guard: name,
+        step,
+        outcome: guardError.status === 503 ? 'fail-closed' : 'block',
+        code: guardError.code,
+        durationMs: performance.now() - started,
+        startedAt: started,
+      });
+      throw guardError;
+    }
+    ctx.decisions.push({
+      guard: name,
+      step,
+      outcome,
+      durationMs: performance.now() - started,
+      startedAt: started,
+    });
+  }
+}
+
+function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof value === 'object' && value !== null && typeof (value as Promise<T>).then === 'function';
+}
+
+/** Calls every `onFinish` once; a faulty one must not stop the others or the response. */
+function runFinish(
+  finishGuards: readonly Guard[],
+  ctx: GuardContext,
+  status: number,
+  error: LlmGuardError | undefined,
+  aborted: boolean,
+): void {
+  if (finishGuards.length === 0) return;
+  const outcome = { status, error, aborted, durationMs: performance.now() - ctx.startedAt };
+  for (const guard of finishGuards) {
+    try {
+      const pending = guard.onFinish!(ctx, outcome);
+      if (pending) pending.catch(() => {});
+    } catch {
+      // onFinish must not throw.
+    }
+  }
+}
+
+const COMPILED = Symbol('llmguard.compiled');
+const FINISHED = Symbol('llmguard.finished');
+
+/**
+ * The passed request: own data fields and shared method functions (no closures per request). Every
+ * field is an own property, so a copy made with `{ ...pass }` still works as a pass.
+ */
+class Pass implements GuardPass {
+  readonly ok = true;
+  readonly context: RequestContext;
+  readonly body: unknown;
+  readonly bodyModified: boolean;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly bodyText = passBodyText;
+  readonly startResponse = passStartResponse;
+  readonly finish = passFinish;
+  readonly [COMPILED]: CompiledPipeline;
+  [FINISHED] = false;
+
+  constructor(ctx: RequestContext, compiled: CompiledPipeline) {
+    this.context = ctx;
+    // Guards are done with the body once the pass exists; later phases only read the answer.
+    this.body = ctx.body;
+    this.bodyModified = ctx.prompt?.modified ?? false;
+    this[COMPILED] = compiled;
+    const extra = ctx.responseHeaders;
+    this.headers = hasKeys(extra)
+      ? { ...extra, 'x-request-id': ctx.requestId }
+      : { 'x-request-id': ctx.requestId };
+  }
+}
+
+function passBodyText(this: Pass): string | undefined {
+  const ctx = this.context;
+  if (this.body === undefined) return undefined;
+  // Unchanged since it was parsed: the text as received is the sanitized body, no need to serialize.
+  if (ctx.receivedText !== undefined && this.body === ctx.receivedBody && !this.bodyModified) {
+    return ctx.receivedText;
+  }
+  return JSON.stringify(this.body);
+}
+
+function passStartResponse(this: Pass, start: ResponseStart): ResponseBodyTransformer | null {
+  const responseGuards = this[COMPILED].responseGuards;
+  if (responseGuards.length === 0) return null;
+  const hooks: ResponseHooks[] = [];
+  for (const guard of responseGuards) {
+    const h = guard.onResponse!(this.context);
+    if (h) hooks.push(h);
+  }
+  return hooks.length === 0 ? null : createResponseBodyTransformer(this.context, hooks, start);
+}
+
+function passFinish(this: Pass, info: { readonly status: number; readonly aborted?: boolean }): void {
+  if (this[FINISHED]) return;
+  this[FINISHED] = true;
+  runFinish(this[COMPILED].finishGuards, this.context, info.status, undefined, info.aborted ?? false);
+}
+
+function hasKeys(record: Readonly<Record<string, string>>): boolean {
+  for (const _ in record) return true;
+  return false;
+}
+
+/** The per-request context: plain fields, methods on the prototype, costly parts made on first use. */
+class RequestContext implements GuardContext {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly url: string;
+  readonly header: HeaderLookup;
+  readonly clientIp: string | undefined;
+  readonly startedAt: number;
+  principal: Principal | undefined = undefined;
+  policy: RolePolicy | undefined = undefined;
+  body: unknown = undefined;
+  prompt: PromptView | undefined = undefined;
+  model: string | undefined = undefined;
+  usage: TokenUsage | undefined = undefined;
+  readonly findings: Finding[] = [];
+  readonly decisions: GuardDecision[] = [];
+  readonly responseHeaders: Record<string, string> = {};
+  /** The body text as received and what it parsed to, so an unchanged body need not be serialized again. */
+  receivedText: string | undefined = undefined;
+  receivedBody: unknown = undefined;
+  readonly #request: GuardRequest;
+  #signal: AbortSignal | undefined;
+  #state: Map<symbol, unknown> | undefined;
+
+  constructor(request: GuardRequest, clientIp: string | undefined) {
+    const supplied = request.header('x-request-id');
+    this.requestId = supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
+    this.method = request.method.toUpperCase();
+    this.path = normalizePath(request.url);
+    this.url = request.url;
+    this.header = request.header;
+    this.clientIp = clientIp;
+    this.startedAt = performance.now();
+    this.#request = request;
+  }
+
+  // Created on first use: an AbortController costs more than the rest of the context together.
+  get signal(): AbortSignal {
+    this.#signal ??= this.#request.signal ?? new AbortController().signal;
+    return this.#signal;
+  }
+
+  state<T>(key: symbol, init: () => T): T {
+    this.#state ??= new Map();
+    if (!this.#state.has(key)) this.#state.set(key, init());
+    return this.#state.get(key) as T;
+  }
 }
 
 function resolveBodyLimits(body: Partial<BodyLimits> | undefined): BodyLimits {
@@ -237,7 +346,7 @@ function resolveBodyLimits(body: Partial<BodyLimits> | undefined): BodyLimits {
 /** Reads and parses the body when there is one; `undefined` when there is none. */
 async function readRequestBody(
   request: GuardRequest,
-  ctx: GuardContext,
+  ctx: RequestContext,
   limits: BodyLimits,
 ): Promise<unknown | undefined> {
   const body: RequestBody = request.body;
@@ -266,7 +375,12 @@ async function readRequestBody(
   const bytes =
     body.kind === 'bytes'
       ? body.bytes
-      : await readBody(body.stream, { maxBytes: limits.maxBytes, contentLength: length, signal: ctx.signal });
+      : await readBody(body.stream, {
+          maxBytes: limits.maxBytes,
+          contentLength: length,
+          // A stream that fails by itself when the client goes away needs no abort listener.
+          ...(body.failsOnDisconnect === true ? {} : { signal: ctx.signal }),
+        });
   if (body.kind === 'bytes' && bytes.byteLength > limits.maxBytes) {
     throw new LlmGuardError('ERR_LLMGUARD_BODY_TOO_LARGE', {
       detail: `The body exceeds ${limits.maxBytes} bytes.`,
@@ -274,7 +388,11 @@ async function readRequestBody(
   }
   if (bytes.byteLength === 0) return undefined;
   if (contentType === undefined) throw unsupportedMediaType();
-  return parseJsonBody(bytes, limits);
+  const text = decodeJsonText(bytes);
+  const value = parseJsonText(text, limits);
+  ctx.receivedText = text;
+  ctx.receivedBody = value;
+  return value;
 }
 
 function unsupportedMediaType(): LlmGuardError {

@@ -13,6 +13,11 @@ export type RequestBody =
        * whose `body` is not null, e.g. one built in-process). Default false: RFC 9112 §6.3 decides.
        */
       readonly present?: boolean;
+      /**
+       * The stream fails or ends by itself when the client goes away (`nodeBodyStream` does), so the
+       * body reader need not also listen to `signal`. Default false.
+       */
+      readonly failsOnDisconnect?: boolean;
     }
   /** The framework already read the raw bytes. */
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }

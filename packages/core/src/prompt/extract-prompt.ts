@@ -19,9 +19,11 @@ const isObject = (value: unknown): value is Json =>
  * Returns `undefined` when the body is none of them.
  */
 export function createPromptView(body: unknown, extractor?: PromptExtractor): PromptView | undefined {
-  const extracted = extractor?.(body) ?? extractBuiltIn(body);
-  if (extracted === undefined) return undefined;
-  return new MutablePromptView(body, extracted);
+  const custom = extractor?.(body);
+  if (custom !== undefined && custom !== null) return new MutablePromptView(body, custom, false);
+  const extracted = extractBuiltIn(body);
+  // Built-in segments are fresh and already carry their turn: the view can own them as they are.
+  return extracted === undefined ? undefined : new MutablePromptView(body, extracted, true);
 }
 
 /** Built-in dialect detection. Exported for the validator, which picks its schema from the format. */
@@ -173,10 +175,12 @@ class MutablePromptView implements PromptView {
   modified = false;
   readonly #body: unknown;
 
-  constructor(body: unknown, extracted: ExtractedPrompt) {
+  constructor(body: unknown, extracted: ExtractedPrompt, owned: boolean) {
     this.#body = body;
     this.format = extracted.format ?? 'custom';
-    this.segments = extracted.segments.map((s, i) => ({ ...s, turn: 'turn' in s ? s.turn : i }));
+    this.segments = owned
+      ? (extracted.segments as PromptSegment[])
+      : extracted.segments.map((s, i) => ({ ...s, turn: 'turn' in s ? s.turn : i }));
     this.model = extracted.model;
     this.stream = extracted.stream ?? false;
     this.maxTokens = extracted.maxTokens;

@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { TokenUsage } from '../context/findings.js';
 import type { GuardContext } from '../context/guard-context.js';
-import type { ResponseHooks } from '../pipeline/guard.js';
-import { createPiiScanner } from '../pii/scanner.js';
 import { DEFAULT_DETECTORS } from '../pii/pii-guard.js';
+import { createPiiScanner } from '../pii/scanner.js';
 import { createStreamRedactor } from '../pii/stream-redactor.js';
+import type { ResponseHooks } from '../pipeline/guard.js';
 import { createResponseBodyTransformer } from './create-response-transformer.js';
 
 const scanner = createPiiScanner(DEFAULT_DETECTORS);
-const ctx = (): GuardContext => ({ requestId: 'r1', path: '/v1/x', usage: undefined }) as unknown as GuardContext;
+const ctx = (): GuardContext =>
+  ({ requestId: 'r1', path: '/v1/x', usage: undefined }) as unknown as GuardContext;
 const redact: ResponseHooks = { textTransform: () => createStreamRedactor(scanner, (m) => `[${m.type}]`) };
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function run(hooks: ResponseHooks[], type: string, chunks: string[], extra: Record<string, string> = {}, c = ctx()): string | null {
+function run(
+  hooks: ResponseHooks[],
+  type: string,
+  chunks: string[],
+  extra: Record<string, string> = {},
+  c = ctx(),
+): string | null {
   const headers: Record<string, string> = { 'content-type': type, ...extra };
   const t = createResponseBodyTransformer(c, hooks, { status: 200, header: (n) => headers[n] });
   if (t === null) return null;
@@ -26,14 +33,27 @@ describe('JSON answers', () => {
   it('rewrites the text fields of all three providers and reports usage', () => {
     const seen: TokenUsage[] = [];
     const hooks = [redact, { onUsage: (u: TokenUsage) => seen.push(u) }];
-    const chat = { choices: [{ index: 0, message: { role: 'assistant', content: 'mail bob@example.com' } }], usage: { prompt_tokens: 3, completion_tokens: 4 } };
+    const chat = {
+      choices: [{ index: 0, message: { role: 'assistant', content: 'mail bob@example.com' } }],
+      usage: { prompt_tokens: 3, completion_tokens: 4 },
+    };
     const body = JSON.stringify(chat);
     const out = JSON.parse(run(hooks, 'application/json', [body.slice(0, 20), body.slice(20)])!);
     expect(out.choices[0].message.content).toBe('mail [EMAIL]');
-    const responses = { output: [{ type: 'message', content: [{ type: 'output_text', text: 'ip 10.1.2.3' }] }], usage: { input_tokens: 1, output_tokens: 2 } };
-    expect(JSON.parse(run(hooks, 'application/json', [JSON.stringify(responses)])!).output[0].content[0].text).toBe('ip [IP_ADDRESS]');
-    const anthropic = { content: [{ type: 'text', text: 'ssn 536-32-3065' }], usage: { input_tokens: 5, output_tokens: 6 } };
-    expect(JSON.parse(run(hooks, 'application/json; charset=utf-8', [JSON.stringify(anthropic)])!).content[0].text).toBe('ssn [US_SSN]');
+    const responses = {
+      output: [{ type: 'message', content: [{ type: 'output_text', text: 'ip 10.1.2.3' }] }],
+      usage: { input_tokens: 1, output_tokens: 2 },
+    };
+    expect(
+      JSON.parse(run(hooks, 'application/json', [JSON.stringify(responses)])!).output[0].content[0].text,
+    ).toBe('ip [IP_ADDRESS]');
+    const anthropic = {
+      content: [{ type: 'text', text: 'ssn 536-32-3065' }],
+      usage: { input_tokens: 5, output_tokens: 6 },
+    };
+    expect(
+      JSON.parse(run(hooks, 'application/json; charset=utf-8', [JSON.stringify(anthropic)])!).content[0].text,
+    ).toBe('ssn [US_SSN]');
     expect(seen).toEqual([
       { inputTokens: 3, outputTokens: 4 },
       { inputTokens: 1, outputTokens: 2 },
@@ -77,13 +97,20 @@ describe('SSE answers', () => {
   it('passes bytes through unchanged when hooks only need usage', () => {
     const seen: TokenUsage[] = [];
     const body = anthropic.join('');
-    const out = run([{ onUsage: (u) => seen.push(u) }], 'text/event-stream', [body.slice(0, 33), body.slice(33)]);
+    const out = run([{ onUsage: (u) => seen.push(u) }], 'text/event-stream', [
+      body.slice(0, 33),
+      body.slice(33),
+    ]);
     expect(out).toBe(body);
     expect(seen).toEqual([{ inputTokens: 7, outputTokens: 9 }]);
   });
 
   it('ends the stream with an error event when an event is not JSON (fail closed)', () => {
-    const out = run([redact], 'text/event-stream', ['data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n', 'data: bob@example.com\n\n', 'data: {"x":1}\n\n'])!;
+    const out = run([redact], 'text/event-stream', [
+      'data: {"choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n',
+      'data: bob@example.com\n\n',
+      'data: {"x":1}\n\n',
+    ])!;
     expect(out).toContain('event: error');
     expect(out).toContain('ERR_LLMGUARD_RESPONSE_UNPARSEABLE');
     expect(out).not.toContain('bob@');

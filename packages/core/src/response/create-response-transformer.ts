@@ -266,7 +266,12 @@ function fastTextDelta(raw: string): { key: string; text: string; start: number;
   let field: string;
   let key: string;
   if (raw.includes('"chat.completion.chunk"')) {
-    if (!raw.includes('"finish_reason":null') || raw.includes('"usage"') || occurrences(raw, '"choices":[') !== 1) return undefined;
+    if (
+      !raw.includes('"finish_reason":null') ||
+      raw.includes('"usage"') ||
+      occurrences(raw, '"choices":[') !== 1
+    )
+      return undefined;
     const index = singleInteger(raw, 'index');
     if (index === undefined) return undefined;
     field = '"content":"';
@@ -321,7 +326,8 @@ function sseTransformer(
   let event: SseEvent = { fields: [], data: [] };
   let failed = false;
   let lastChat: Json | undefined;
-  let lastResponses: Json | undefined;
+  /** Item id per Responses text stream, for the delta events the transformer adds itself. */
+  const itemIds = new Map<string, unknown>();
   let anthropicSeen = false;
 
   const stream = (key: string): { chain: TextTransform; emitted: string } => {
@@ -381,7 +387,7 @@ function sseTransformer(
     if (kind === 'r') {
       return dataEvent('response.output_text.delta', {
         type: 'response.output_text.delta',
-        ...(lastResponses?.item_id === undefined ? {} : { item_id: lastResponses.item_id }),
+        ...(itemIds.has(key) ? { item_id: itemIds.get(key) } : {}),
         output_index: Number(a),
         content_index: Number(b),
         delta: text,
@@ -405,7 +411,8 @@ function sseTransformer(
     if (usageOnly && !raw.includes('"usage"')) return '';
     if (!usageOnly) {
       const fast = fastTextDelta(raw);
-      if (fast !== undefined) {
+      // A Responses stream's first delta takes the full parse once, to learn its item id.
+      if (fast !== undefined && (fast.key[0] !== 'r' || itemIds.has(fast.key))) {
         const text = push(fast.key, fast.text);
         return serialize(e, raw.slice(0, fast.start) + JSON.stringify(text) + raw.slice(fast.end));
       }
@@ -466,7 +473,7 @@ function sseTransformer(
   const rewriteResponsesEvent = (type: string, data: Json): string => {
     const key = `r:${String(data.output_index ?? 0)}:${String(data.content_index ?? 0)}`;
     if (type === 'response.output_text.delta' && typeof data.delta === 'string') {
-      lastResponses = data;
+      if (data.item_id !== undefined) itemIds.set(key, data.item_id);
       data.delta = push(key, data.delta);
       return '';
     }

@@ -5,10 +5,11 @@ import { LlmGuardError, type ProblemFieldError } from '../errors/llm-guard-error
 import { parseOptions } from '../options/parse-options.js';
 import type { Guard, StepResult } from '../pipeline/guard.js';
 import type { BodyPath, PromptView } from '../prompt/types.js';
+import { buildFastChecks, type FastCheck } from './fast-check.js';
 import { fieldMessage, issuesToFieldErrors, toJsonPointer } from './field-errors.js';
 import { compileModelGlobs, type ModelMatcher } from './model-glob.js';
 import { stripControlChars } from './prompt-text.js';
-import { buildRequestSchemas, type SchemaKey } from './request-schemas.js';
+import { buildRequestSchemas, type SchemaBounds, type SchemaKey } from './request-schemas.js';
 
 /** A closed numeric range; either end may be omitted to keep its default. */
 export interface NumberRange {
@@ -111,14 +112,18 @@ export function createRequestValidator(options: RequestValidatorOptions = {}): G
   const parsed = parseOptions(optionsSchema, options, 'validation');
   const maxCharsPerMessage = parsed.maxCharsPerMessage ?? DEFAULTS.maxCharsPerMessage;
   const maxTotalChars = parsed.maxTotalChars ?? DEFAULTS.maxTotalChars;
-  const schemas = buildRequestSchemas({
+  const bounds: SchemaBounds = {
     maxMessages: parsed.maxMessages ?? DEFAULTS.maxMessages,
     maxTokens: mergeRange('maxTokensRange', DEFAULTS.maxTokens, parsed.maxTokensRange),
     temperature: mergeRange('temperatureRange', DEFAULTS.temperature, parsed.temperatureRange),
     topP: mergeRange('topPRange', DEFAULTS.topP, parsed.topPRange),
     maxChoices: parsed.maxChoices ?? DEFAULTS.maxChoices,
     maxModelLength: 256,
-  });
+  };
+  const schemas = buildRequestSchemas(bounds);
+  // zod returns a fresh copy of every object it accepts; the quick checks read the body in place,
+  // and zod runs only when they are not sure (it then decides and writes the field errors).
+  const fastChecks = buildFastChecks(bounds);
   const modelAllowed = parsed.allowedModels ? compileModelGlobs(parsed.allowedModels) : undefined;
   const strip = parsed.stripControlChars === true;
   const normalizeForm = parsed.normalize === 'NFKC' ? 'NFKC' : undefined;
@@ -153,7 +158,7 @@ export function createRequestValidator(options: RequestValidatorOptions = {}): G
       }
 
       const key = schemaKey(prompt);
-      if (key !== undefined) {
+      if (key !== undefined && !quickAccept(fastChecks, key, ctx.body)) {
         const result = schemas[key].safeParse(ctx.body, parseContext);
         if (!result.success) {
           throw invalid(SHAPE_DETAIL, issuesToFieldErrors(result.error.issues, MAX_REPORTED_ERRORS));
@@ -200,6 +205,18 @@ function mergeRange(
   return range;
 }
 
+/** Whether a quick check vouches for the body; `false` sends it through the zod schema. */
+function quickAccept(checks: Partial<Record<SchemaKey, FastCheck>>, key: SchemaKey, body: unknown): boolean {
+  const check = checks[key];
+  return (
+    check !== undefined &&
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    check(body as Record<string, unknown>)
+  );
+}
+
 function invalid(detail: string, errors: ProblemFieldError[]): LlmGuardError {
   return new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', { detail, errors });
 }
@@ -244,6 +261,10 @@ function cleanText(prompt: PromptView, strip: boolean, form: 'NFKC' | undefined)
 
 /** Per-message and total character caps, counted over the text the model will read. */
 function checkTextBounds(prompt: PromptView, perMessage: number, total: number): void {
+  // No message can be longer than all the text together: within both caps, nothing to count per turn.
+  let all = 0;
+  for (const segment of prompt.segments) all += segment.text.length;
+  if (all <= perMessage && all <= total) return;
   const perTurn = new Map<number, { chars: number; path: BodyPath }>();
   let sum = 0;
   for (const segment of prompt.segments) {

@@ -18,13 +18,19 @@ import { resolveSessionKey } from './session-key.js';
 
 /** Multi-turn trajectory: a decaying per-session score that blocks slow escalation. */
 export interface InjectionTrajectoryOptions {
-  /** Trajectory score at or above which the request is refused. Default 2.2. */
+  /**
+   * Decayed session total at which the request is refused. Each request adds only how far its
+   * score rises above `minScore`, so the total measures sustained suspicion. Default 0.5.
+   */
   readonly limit?: number;
   /** Half-life of the decay. Default 600,000 ms (10 minutes). */
   readonly halfLifeMs?: number;
   /** Idle time after which a session's score is forgotten. Default 3,600,000 ms. */
   readonly ttlMs?: number;
-  /** Request scores below this add nothing, so ordinary chat never accumulates. Default 0.55. */
+  /**
+   * A request adds `score − minScore` when its score is above `minScore`, nothing otherwise, so
+   * ordinary chat never accumulates. Default: the `flag` threshold (0.6).
+   */
   readonly minScore?: number;
   /** Where trajectories live. Default: a private `MemoryStore` (use a Redis store across instances). */
   readonly store?: Store;
@@ -152,7 +158,7 @@ export function createInjectionGuard(options: InjectionGuardOptions = {}): Guard
           limit: traj.limit ?? INJECTION_DEFAULTS.trajectoryLimit,
           halfLifeMs: traj.halfLifeMs ?? INJECTION_DEFAULTS.trajectoryHalfLifeMs,
           ttlMs: traj.ttlMs ?? INJECTION_DEFAULTS.trajectoryTtlMs,
-          minScore: traj.minScore ?? INJECTION_DEFAULTS.trajectoryMinScore,
+          minScore: traj.minScore ?? flag,
           store: (traj.store as Store | undefined) ?? new MemoryStore(),
           source: {
             sessionHeader: traj.sessionHeader ?? 'x-session-id',
@@ -212,12 +218,19 @@ export function createInjectionGuard(options: InjectionGuardOptions = {}): Guard
       );
     }
 
-    if (trajectory !== undefined && added >= trajectory.minScore) {
+    // Only clearly suspicious turns accumulate, and only by their excess over the minimum: a
+    // greeting repeated all day adds nothing, four turns just under `block` add up.
+    if (trajectory !== undefined && added > trajectory.minScore) {
       const key = resolveSessionKey(ctx, trajectory.source);
       if (key !== undefined) {
         let total: number;
         try {
-          total = await trajectory.store.decayAdd(key, added, trajectory.halfLifeMs, trajectory.ttlMs);
+          total = await trajectory.store.decayAdd(
+            key,
+            added - trajectory.minScore,
+            trajectory.halfLifeMs,
+            trajectory.ttlMs,
+          );
         } catch (cause) {
           if (isLlmGuardError(cause) && cause.code === 'ERR_LLMGUARD_PROMPT_INJECTION') throw cause;
           ctx.findings.push({ guard: 'injection', kind: 'trajectory-unavailable', direction: 'request' });

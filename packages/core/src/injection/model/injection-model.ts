@@ -1,4 +1,4 @@
-import { FEATURE_BITS } from './features.js';
+import { FEATURE_BITS, MIN_FEATURE_NORM } from './features.js';
 
 /** The weights file as committed (`injection-model.weights.json`), written by the training script. */
 export interface InjectionModelFile {
@@ -12,6 +12,11 @@ export interface InjectionModelFile {
   readonly weights: string;
   /** Token-soup ratio where the unnatural-text signal starts (0) and saturates (1). */
   readonly unnatural: { readonly start: number; readonly full: number };
+  /**
+   * Evidence floor: feature counts are scaled by `1 / √max(n, minNorm)`, so a text with fewer than
+   * `minNorm` features stays close to the bias (the prior). Default `MIN_FEATURE_NORM`.
+   */
+  readonly minNorm?: number;
   /** Provenance: corpus, rows, seed, epochs. Informational only. */
   readonly trainedOn?: Readonly<Record<string, unknown>>;
 }
@@ -23,6 +28,8 @@ export interface InjectionModel {
   readonly weights: Int8Array;
   readonly unnaturalStart: number;
   readonly unnaturalFull: number;
+  /** Evidence floor (see {@link InjectionModelFile.minNorm}). Default `MIN_FEATURE_NORM`. */
+  readonly minNorm?: number;
 }
 
 /**
@@ -45,5 +52,6 @@ export function decodeInjectionModel(file: InjectionModelFile): InjectionModel {
     weights: new Int8Array(w.buffer.slice(w.byteOffset, w.byteOffset + w.length)),
     unnaturalStart: file.unnatural.start,
     unnaturalFull: file.unnatural.full,
+    minNorm: file.minNorm ?? MIN_FEATURE_NORM,
   };
 }

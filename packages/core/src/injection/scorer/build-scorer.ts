@@ -88,6 +88,7 @@ export function buildInjectionScorer(
   const rules = engine.rules;
   const features = createFeatureScan();
   const span = model.unnaturalFull - model.unnaturalStart;
+  const minNorm = model.minNorm ?? MIN_FEATURE_NORM;
   const useRules = !settings.disable?.has('rules');
   const useModel = !settings.disable?.has('model');
   const useUnnatural = !settings.disable?.has('unnatural');
@@ -104,8 +105,7 @@ export function buildInjectionScorer(
     else scanFeatures(view, model.weights, features);
     let p = 0;
     if (useModel && features.count > 0) {
-      const z =
-        model.bias + (model.scale * features.sum) / Math.sqrt(Math.max(features.count, MIN_FEATURE_NORM));
+      const z = model.bias + (model.scale * features.sum) / Math.sqrt(Math.max(features.count, minNorm));
       p = 1 / (1 + Math.exp(-z));
     }
     let u = 0;

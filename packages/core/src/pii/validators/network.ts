@@ -1,7 +1,11 @@
 import { isIPv6 } from 'node:net';
 import { re2 } from './re2-cache.js';
 
-const WORDISH = re2('[A-Za-z0-9_]');
+const isDigit = (ch: string | undefined): boolean => ch !== undefined && ch >= '0' && ch <= '9';
+const isHex = (ch: string | undefined): boolean =>
+  ch !== undefined && ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F'));
+const isWordish = (ch: string | undefined): boolean =>
+  ch !== undefined && (isDigit(ch) || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch === '_');
 
 /**
  * IPv4 dotted quad (optionally with a CIDR suffix): four octets 0–255, not glued to letters or
@@ -22,15 +26,9 @@ export function ipv4Valid(value: string, text: string, start: number, end: numbe
   }
   const before = text[start - 1];
   const after = text[end];
-  if (
-    before !== undefined &&
-    (WORDISH.test(before) || (before === '.' && re2(String.raw`\d`).test(text[start - 2] ?? '')))
-  )
+  if (before !== undefined && (isWordish(before) || (before === '.' && isDigit(text[start - 2] ?? ''))))
     return false;
-  if (
-    after !== undefined &&
-    (WORDISH.test(after) || (after === '.' && re2(String.raw`\d`).test(text[end + 1] ?? '')))
-  )
+  if (after !== undefined && (isWordish(after) || (after === '.' && isDigit(text[end + 1] ?? ''))))
     return false;
   return true;
 }
@@ -48,7 +46,7 @@ export function ipv6Valid(value: string, text: string, start: number, end: numbe
   if (address === undefined || !isIPv6(address)) return false;
   if (prefix !== undefined && (prefix.length === 0 || Number(prefix) > 128)) return address.length;
   // "::ffff:192.168.1" is a truncated IPv4-mapped address, not "::ffff:192".
-  if (text[end] === '.' && re2(String.raw`\d`).test(text[end + 1] ?? '')) return false;
+  if (text[end] === '.' && isDigit(text[end + 1] ?? '')) return false;
   const groups = address.split(':').filter((g) => g.length > 0);
   const strong =
     groups.length >= 3 ||
@@ -59,8 +57,8 @@ export function ipv6Valid(value: string, text: string, start: number, end: numbe
   if (!strong) return false;
   const before = text[start - 1];
   const after = text[end];
-  if (before !== undefined && (WORDISH.test(before) || before === ':')) return false;
-  if (after !== undefined && (WORDISH.test(after) || after === ':')) return false;
+  if (before !== undefined && (isWordish(before) || before === ':')) return false;
+  if (after !== undefined && (isWordish(after) || after === ':')) return false;
   return true;
 }
 
@@ -75,19 +73,17 @@ export function macValid(value: string, text: string, start: number, end: number
     if (!re2(String.raw`^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$`).test(value)) return false;
   } else {
     const separator = value[2];
-    if (!value.split('').every((ch, i) => (i % 3 === 2 ? ch === separator : re2('[0-9A-Fa-f]').test(ch))))
-      return false;
+    if (!value.split('').every((ch, i) => (i % 3 === 2 ? ch === separator : isHex(ch)))) return false;
   }
   // All-zero and broadcast addresses identify no device.
   const hex = value.replace(re2('[^0-9A-Fa-f]', 'g'), '').toLowerCase();
   if (hex === '000000000000' || hex === 'ffffffffffff') return false;
   const before = text[start - 1];
   const after = text[end];
-  if (before !== undefined && (WORDISH.test(before) || before === ':' || before === '-')) return false;
+  if (before !== undefined && (isWordish(before) || before === ':' || before === '-')) return false;
   if (
     after !== undefined &&
-    (WORDISH.test(after) ||
-      ((after === ':' || after === '-') && re2('[0-9A-Fa-f]').test(text[end + 1] ?? '')))
+    (isWordish(after) || ((after === ':' || after === '-') && isHex(text[end + 1] ?? '')))
   ) {
     return false;
   }

@@ -37,10 +37,25 @@ const NANP = re2(
   String.raw`^(?:\+?1[ .-]?|001[ .-]?)?(?:\([2-9]\d{2}\) ?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}(?:\s?(?:x|ext\.?|#)\s?\d{1,6})?$`,
   'i',
 );
-const DATE_LIKE = re2(String.raw`^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{4})$`);
-const SSN_SHAPE = re2(String.raw`^\d{3}[-. ]\d{2}[-. ]\d{4}$`);
-const DOTTED_QUAD = re2(String.raw`^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$`);
-const CARD_SHAPE = re2(String.raw`^\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7}$`);
+/** Dates, SSN-shaped and card-shaped runs and dotted quads are never phone numbers (one RE2 pass). */
+const NOT_A_PHONE = re2(
+  String.raw`^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{4}|\d{3}[-. ]\d{2}[-. ]\d{4}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7})$`,
+);
+
+/** Whether `text` contains any of the characters of `set`. */
+function hasSeparator(text: string, set: string): boolean {
+  for (let i = 0; i < text.length; i++) if (set.includes(text[i]!)) return true;
+  return false;
+}
+
+/** Phone words are letters: text without any cannot label a number, so the RE2 checks are skipped. */
+function hasLetter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i) | 32;
+    if ((code >= 97 && code <= 122) || text.charCodeAt(i) > 127) return true;
+  }
+  return text.includes('#');
+}
 const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
 
 /**
@@ -53,14 +68,13 @@ const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
  * phoneValid('+44 20 7123 4567', 'Call +44 20 7123 4567', 5, 21); // true
  */
 export function phoneValid(value: string, text: string, start: number, end: number): boolean {
-  const core = value.replace(EXTENSION, '');
+  const core = hasSeparator(value, 'xX#') ? value.replace(EXTENSION, '') : value;
   const digits = digitsOf(core);
   if (digits.length < 6 || digits.length > 15) return false;
-  if (DATE_LIKE.test(core) || SSN_SHAPE.test(core) || DOTTED_QUAD.test(core) || CARD_SHAPE.test(core))
-    return false;
+  if (NOT_A_PHONE.test(core)) return false;
   // "00" is an international prefix only in a grouped layout such as 001-748-088-2851.
   const international =
-    core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && re2('[ .-]').test(core));
+    core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && hasSeparator(core, ' .-'));
   if (international) {
     const parsed = parsePhoneNumberFromString(core.startsWith('+') ? core : `+${core.slice(2)}`);
     if (parsed?.isPossible() === true) return true;
@@ -69,10 +83,11 @@ export function phoneValid(value: string, text: string, start: number, end: numb
   if (NANP.test(value)) return true;
   const before = text.slice(Math.max(0, start - 40), start);
   const after = text.slice(end, end + 16);
-  const separated = re2('[ .()-]').test(core);
-  if (STRONG_BEFORE.test(before) || AFTER.test(after))
+  const separated = hasSeparator(core, ' .()-');
+  const labelledBefore = hasLetter(before);
+  if ((labelledBefore && STRONG_BEFORE.test(before)) || (hasLetter(after) && AFTER.test(after)))
     return separated || (digits.length >= 7 && digits.length <= 12);
-  if (WEAK_BEFORE.test(before) && digits.length >= 7 && digits.length <= 12) {
+  if (labelledBefore && digits.length >= 7 && digits.length <= 12 && WEAK_BEFORE.test(before)) {
     return NATIONAL_REGIONS.some((region) => parsePhoneNumberFromString(core, region)?.isValid() === true);
   }
   return false;
