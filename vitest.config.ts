@@ -22,7 +22,10 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+        },
       },
     ],
   },

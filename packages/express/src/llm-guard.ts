@@ -59,11 +59,12 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
             method: req.method,
             url: req.originalUrl,
             header: nodeHeaderLookup(req.headers),
-            clientIp: req.ip,
+            clientIp: undefined,
             remoteAddress: req.socket.remoteAddress,
             body,
           },
           res,
+          req,
         ),
       );
     } catch (error) {

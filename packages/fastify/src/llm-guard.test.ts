@@ -65,6 +65,44 @@ describe('fastify llmGuard plugin', () => {
     expect(guarded.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  it("parses opted-out routes with Fastify's own JSON parser and its errors", async () => {
+    const instance = Fastify({ onProtoPoisoning: 'error' });
+    await instance.register(llmGuard);
+    instance.post('/webhook', { config: { llmGuard: false } }, async (request) => request.body);
+    const url = await listen(instance);
+    const bad = await post(url, '/webhook', '{"event":');
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('FST_ERR_CTP_INVALID_JSON_BODY');
+    const poisoned = await post(url, '/webhook', '{"__proto__":{"x":1}}');
+    expect(poisoned.status).toBe(400);
+    expect(await (await post(url, '/webhook', '[1,2]')).json()).toEqual([1, 2]);
+  });
+
+  it('keeps a JSON parser the application registered first and gives it the sanitized body', async () => {
+    const instance = Fastify();
+    instance.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+      done(null, { parsedByApp: JSON.parse(text as string) });
+    });
+    await instance.register(llmGuard, { guards: [redact] });
+    instance.post('/v1/chat/completions', async (request) => request.body);
+    const res = await post(await listen(instance), '/v1/chat/completions', JSON.stringify(CHAT));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ parsedByApp: REDACTED });
+  });
+
+  it('hands the body over once for a JSON type with parameters', async () => {
+    const instance = Fastify();
+    await instance.register(llmGuard, { guards: [redact] });
+    instance.post('/v1/chat/completions', async (request) => request.body);
+    const res = await fetch(`${await listen(instance)}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'Application/JSON; charset=utf-8' },
+      body: JSON.stringify(CHAT),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(REDACTED);
+  });
+
   it('covers only the encapsulated scope it is registered in', async () => {
     const instance = Fastify();
     await instance.register(

@@ -87,7 +87,7 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
             method: request.method,
             url: request.url,
             header: nodeHeaderLookup(request.headers),
-            clientIp: request.ip,
+            clientIp: undefined,
             remoteAddress: request.socket.remoteAddress,
             // The socket's own request fails when the client goes away; a stream from an earlier
             // preParsing hook (decompression) may not, so it keeps the abort signal.
@@ -98,6 +98,7 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
             },
           },
           response,
+          request,
         ),
       )
       .then((result) => {

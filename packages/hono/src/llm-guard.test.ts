@@ -33,6 +33,22 @@ const post = (
   );
 
 describe('hono llmGuard()', () => {
+  it('parses the body once: c.req.json() is the guarded object, c.req.text() the text as sent', async () => {
+    const sent = '{ "model": "gpt-4o-mini",\n "messages": [{"role": "user", "content": "hi"}] }';
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', llmGuard());
+    app.post('/v1/chat/completions', async (c) => {
+      const json = await c.req.json();
+      return c.json({
+        same: json === c.var.llmGuard.body,
+        again: (await c.req.json()) === json,
+        text: await c.req.text(),
+      });
+    });
+    const res = await post(app, sent);
+    expect(await res.json()).toEqual({ same: true, again: true, text: sent });
+  });
+
   it('serves the sanitized body through every body reader of c.req', async () => {
     const app = new Hono<LlmGuardEnv>();
     app.use('/v1/*', llmGuard({ guards: [redact] }));

@@ -20,6 +20,7 @@ interface CompiledDetector {
   readonly context: readonly string[] | undefined;
   readonly contextWindow: number;
   readonly priority: number;
+  readonly strictFormat: boolean;
 }
 
 /** A candidate span the patterns matched, accepted or not; streaming never cuts through one. */
@@ -77,6 +78,7 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       context: detector.context?.map((word) => word.toLowerCase()),
       contextWindow: Math.min(detector.contextWindow ?? 48, LEFT_CONTEXT),
       priority: detector.priority ?? 0,
+      strictFormat: detector.strictFormat === true,
     };
   });
   let set: InstanceType<typeof RE2.Set> | undefined;
@@ -156,7 +158,7 @@ function accept(
   }
   let end = start + value.length;
   if (detector.context !== undefined && !contextOk(detector, text, start)) return undefined;
-  if (detector.category === 'secret' && looksLikePlaceholder(value)) return undefined;
+  if (detector.category === 'secret' && looksLikePlaceholder(value, detector.strictFormat)) return undefined;
   if (detector.validate !== undefined) {
     const verdict = detector.validate(value, text, start, end);
     if (verdict === false || verdict === 0) return undefined;
@@ -183,20 +185,26 @@ const PLACEHOLDER_WORDS = [
   '****',
   '....',
   'abc123',
+  'fake',
 ];
 
-/** Documentation placeholders in a credential shape: `AKIAXXXXXXXXXXXXXXXX`, `pplx-xxxx…`, `…EXAMPLE`. */
-function looksLikePlaceholder(value: string): boolean {
+/**
+ * Documentation placeholders in a credential shape: `AKIAXXXXXXXXXXXXXXXX`, `pplx-xxxx…`, `…EXAMPLE`.
+ * `strict` formats (exact structure) are only checked for blanked-out runs and templates.
+ */
+function looksLikePlaceholder(value: string, strict: boolean): boolean {
   const lower = value.toLowerCase();
-  if (PLACEHOLDER_WORDS.some((word) => lower.includes(word))) return true;
   // Truncated in documentation (`ops_eyJzaWdu…`), or a template (`${{ secrets.X }}`).
   if (lower.endsWith('..') || lower.includes('${') || lower.includes('{{')) return true;
-  // Seven letters in alphabetical order (`klmnopq`) do not occur in random keys.
-  let ascending = 1;
-  for (let i = 1; i < lower.length; i++) {
-    const code = lower.charCodeAt(i);
-    ascending = code >= 97 && code <= 122 && code === lower.charCodeAt(i - 1) + 1 ? ascending + 1 : 1;
-    if (ascending >= 7) return true;
+  if (!strict) {
+    if (PLACEHOLDER_WORDS.some((word) => lower.includes(word))) return true;
+    // Seven letters in alphabetical order (`klmnopq`) do not occur in random keys.
+    let ascending = 1;
+    for (let i = 1; i < lower.length; i++) {
+      const code = lower.charCodeAt(i);
+      ascending = code >= 97 && code <= 122 && code === lower.charCodeAt(i - 1) + 1 ? ascending + 1 : 1;
+      if (ascending >= 7) return true;
+    }
   }
   // Runs of the characters documentation uses to blank out a value: xxxxxxxx, 00000000, ********.
   let run = 0;

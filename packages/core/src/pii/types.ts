@@ -50,6 +50,12 @@ export interface PiiDetector {
   readonly context?: readonly string[];
   /** How far before the value context words are looked for. Default 48. */
   readonly contextWindow?: number;
+  /**
+   * The pattern pins the whole documented structure (exact length, fixed suffix or checksum), so
+   * only blanked-out values (`xxxxxxxx`, `${VAR}`) count as placeholders, not sample-looking text
+   * such as `abc123`. Default `false`.
+   */
+  readonly strictFormat?: boolean;
   /** Higher wins when two detections overlap; validated types rank above shapes. Default 0. */
   readonly priority?: number;
 }

@@ -10,6 +10,7 @@ export const GUARD_PHASES = ['identity', 'limits', 'validation', 'injection', 'p
 export type GuardPhase = (typeof GUARD_PHASES)[number];
 
 /** A step may report a non-pass outcome; throwing an `LlmGuardError` refuses the request. */
+// biome-ignore lint/suspicious/noConfusingVoidType: steps that only check return nothing at all.
 export type StepResult = void | 'flag' | 'modify' | 'fail-open' | 'skip';
 export type GuardStep = (ctx: GuardContext) => StepResult | Promise<StepResult>;
 

@@ -12,10 +12,13 @@ import type { GuardRequest, RequestBody } from './request.js';
  * header('content-type'); // 'application/json'
  */
 export function nodeHeaderLookup(headers: IncomingHttpHeaders): HeaderLookup {
-  return function header(name: string): string | undefined {
-    const value = headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-  };
+  // A bound shared function rather than a new closure per request.
+  return lookupNodeHeader.bind(headers);
+}
+
+function lookupNodeHeader(this: IncomingHttpHeaders, name: string): string | undefined {
+  const value = this[name];
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /**
@@ -31,12 +34,20 @@ export function nodeBodyStream(stream: Readable): AsyncIterable<Uint8Array> {
   return new NodeBody(stream);
 }
 
-/** The iterable itself; a class so that no function is made per request. */
-class NodeBody implements AsyncIterable<Uint8Array> {
+/**
+ * The iterable itself; a class so that no function is made per request. The core's body reader
+ * recognises it and reads `source` with plain stream events instead of the iterator.
+ */
+export class NodeBody implements AsyncIterable<Uint8Array> {
   readonly #stream: Readable;
 
   constructor(stream: Readable) {
     this.#stream = stream;
+  }
+
+  /** The Node stream this body is read from. */
+  get source(): Readable {
+    return this.#stream;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
@@ -168,20 +179,35 @@ export class NodeGuardRequest implements GuardRequest {
   readonly method: string;
   readonly url: string;
   readonly header: HeaderLookup;
-  readonly clientIp: string | undefined;
   readonly remoteAddress: string | undefined;
   readonly body: RequestBody;
+  readonly #clientIp: string | undefined;
+  readonly #ipSource: { readonly ip?: string | undefined } | undefined;
   readonly #response: ServerResponse;
   #signal: AbortSignal | undefined;
 
-  constructor(fields: Omit<GuardRequest, 'signal'>, response: ServerResponse) {
+  /**
+   * `ipSource`: an object whose `ip` is the framework's trusted client address, read only if a guard
+   * asks (Express's and Fastify's `request.ip` are computed on access); it wins over `fields.clientIp`.
+   */
+  constructor(
+    fields: Omit<GuardRequest, 'signal'>,
+    response: ServerResponse,
+    ipSource?: { readonly ip?: string | undefined },
+  ) {
     this.method = fields.method;
     this.url = fields.url;
     this.header = fields.header;
-    this.clientIp = fields.clientIp;
+    this.#clientIp = fields.clientIp;
     this.remoteAddress = fields.remoteAddress;
     this.body = fields.body;
+    this.#ipSource = ipSource;
     this.#response = response;
+  }
+
+  /** The framework's trusted client address. */
+  get clientIp(): string | undefined {
+    return this.#ipSource === undefined ? this.#clientIp : this.#ipSource.ip;
   }
 
   /** Aborts when the response closes before it finished (the client went away). */

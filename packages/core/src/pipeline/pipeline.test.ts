@@ -371,3 +371,57 @@ describe('isJsonMediaType', () => {
     expect(isJsonMediaType(value)).toBe(expected);
   });
 });
+
+describe('the pass after the request phase', () => {
+  const sent = '{ "model": "gpt-4o",\n  "messages": [{"role": "user", "content": "hello there"}] }';
+  const bytesOf = (text: string): RequestBody => ({ kind: 'bytes', bytes: new TextEncoder().encode(text) });
+
+  it('gives the body text exactly as sent when no guard changed it', async () => {
+    const pipeline = createGuardPipeline({ guards: [createRequestValidator()] });
+    const result = await pipeline.handle(request({ body: bytesOf(sent) }));
+    expect(result.ok && result.bodyText?.()).toBe(sent);
+  });
+
+  it('serializes the sanitized body once a guard changed it', async () => {
+    const upper: Guard = {
+      name: 'upper',
+      phase: 'pii',
+      onBody(ctx) {
+        ctx.prompt?.replaceText(0, 'HELLO THERE');
+        return 'modify';
+      },
+    };
+    const pipeline = createGuardPipeline({ guards: [upper] });
+    const result = await pipeline.handle(request({ body: bytesOf(sent) }));
+    expect(result.ok && result.bodyModified).toBe(true);
+    expect(result.ok && JSON.parse(result.bodyText?.() ?? '')).toEqual({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'HELLO THERE' }],
+    });
+  });
+
+  it('still works as a pass when copied with a spread', async () => {
+    const outcomes: RequestOutcome[] = [];
+    const audit: Guard = {
+      name: 'audit',
+      phase: 'audit',
+      onFinish: (_ctx, outcome) => void outcomes.push(outcome),
+    };
+    const pipeline = createGuardPipeline({ guards: [audit] });
+    const result = await pipeline.handle(request({ body: CHAT }));
+    if (!result.ok) throw new Error('refused');
+    const copy = { ...result };
+    expect(copy.body).toEqual(CHAT);
+    expect(copy.startResponse({ status: 200, header: () => undefined })).toBeNull();
+    copy.finish({ status: 200 });
+    copy.finish({ status: 200 });
+    expect(outcomes.map((o) => o.status)).toEqual([200]);
+  });
+
+  it('tells adapters which answer hooks its guards use', () => {
+    const validatorOnly = createGuardPipeline({ guards: [createRequestValidator()] });
+    expect(validatorOnly.answerHooks).toEqual({ response: false, finish: false });
+    const watcher: Guard = { name: 'w', phase: 'pii', onResponse: () => undefined, onFinish: () => {} };
+    expect(createGuardPipeline({ guards: [watcher] }).answerHooks).toEqual({ response: true, finish: true });
+  });
+});

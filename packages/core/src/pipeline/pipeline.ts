@@ -106,10 +106,7 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
       finish: compiled.finishGuards.length > 0,
     },
     async handle(request: GuardRequest): Promise<GuardResult> {
-      const ctx = new RequestContext(
-        request,
-        resolveClientIp === undefined ? request.clientIp : resolveClientIp(request),
-      );
+      const ctx = new RequestContext(request, resolveClientIp);
       try {
         if (compiled.headerSteps.length > 0) await runSteps(ctx, compiled.headerSteps, 'headers');
         const body = await readRequestBody(request, ctx, compiled.limits);
@@ -292,7 +289,6 @@ class RequestContext implements GuardContext {
   readonly path: string;
   readonly url: string;
   readonly header: HeaderLookup;
-  readonly clientIp: string | undefined;
   readonly startedAt: number;
   principal: Principal | undefined = undefined;
   policy: RolePolicy | undefined = undefined;
@@ -307,19 +303,35 @@ class RequestContext implements GuardContext {
   receivedText: string | undefined = undefined;
   receivedBody: unknown = undefined;
   readonly #request: GuardRequest;
+  readonly #resolveClientIp: ((request: GuardRequest) => string | undefined) | undefined;
+  #clientIp: { readonly value: string | undefined } | undefined;
   #signal: AbortSignal | undefined;
   #state: Map<symbol, unknown> | undefined;
 
-  constructor(request: GuardRequest, clientIp: string | undefined) {
+  constructor(
+    request: GuardRequest,
+    resolveClientIp: ((request: GuardRequest) => string | undefined) | undefined,
+  ) {
     const supplied = request.header('x-request-id');
     this.requestId = supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
     this.method = request.method.toUpperCase();
     this.path = normalizePath(request.url);
     this.url = request.url;
     this.header = request.header;
-    this.clientIp = clientIp;
     this.startedAt = performance.now();
     this.#request = request;
+    this.#resolveClientIp = resolveClientIp;
+  }
+
+  // Resolved on first use: frameworks compute their client address on demand (Express walks
+  // X-Forwarded-For through its trust function), and most guards never ask.
+  get clientIp(): string | undefined {
+    if (this.#clientIp === undefined) {
+      const request = this.#request;
+      const resolve = this.#resolveClientIp;
+      this.#clientIp = { value: resolve === undefined ? request.clientIp : resolve(request) };
+    }
+    return this.#clientIp.value;
   }
 
   // Created on first use: an AbortController costs more than the rest of the context together.

@@ -30,6 +30,39 @@ const NOT_A_SECRET_NAME =
 const PUBLIC_NAME =
   /(?:public|pubkey|pub_key|csrf|xsrf)[a-z0-9_.-]{0,24}["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>|>\s*)[ \t]*["'`]?$/i;
 
+/** Providers whose keys have no prefix of their own (hex, UUID or plain base62 values). */
+const PROVIDER_NAMES = [
+  'algolia',
+  'amplitude',
+  'assemblyai',
+  'azure',
+  'bitbucket',
+  'cloudflare',
+  'cohere',
+  'datadog',
+  'deepgram',
+  'deepseek',
+  'elevenlabs',
+  'fastly',
+  'fireworks',
+  'heroku',
+  'hubspot',
+  'launchdarkly',
+  'mapbox',
+  'mixpanel',
+  'okta',
+  'pagerduty',
+  'postmark',
+  'snyk',
+  'sourcegraph',
+  'sumo',
+  'twilio',
+  'wandb',
+  'zendesk',
+].join('|');
+
+const ANY_UUID = re2('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$');
+
 const DB_SCHEMES =
   'postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|redis|rediss|amqps?|mssql|sqlserver|oracle|cockroachdb|clickhouse|couchdb|neo4j(?:\\+s)?|jdbc:[a-z]+';
 const PASSWORD_PLACEHOLDER = re2(
@@ -57,19 +90,36 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     },
   ),
   token('AWS_BEDROCK_KEY', 'ABSK[A-Za-z0-9+/]{40,}={0,2}|bedrock-api-key-[A-Za-z0-9+/]{20,}={0,2}', {
-    validate: (v) => !v.startsWith('ABSK') || v.length >= 100,
+    // Long-lived keys carry ~100 base64 chars; short-lived ones encode a whole presigned URL.
+    validate: (v) => v.length >= (v.startsWith('ABSK') ? 100 : 60),
   }),
   {
     // `curl -u user:password` and `--user user:password`.
     type: 'CLI_USER_PASSWORD',
     category: 'secret',
-    pattern: '(?:\\s-u|--user)[ \\t=]+["\']?([^\\s:"\']{0,64}["\']?:["\']?[^\\s"\']{4,})',
+    // `-u "sk_live_…:"`: an API key sent as the user name with an empty password.
+    pattern: '(?:\\s-u|--user)[ \\t=]+["\']?([^\\s:"\']{0,64}["\']?:["\']?[^\\s"\']{4,}|[^\\s:"\']{8,64}:)',
     valueGroup: 1,
     boundary: 'none',
     window: 96,
     priority: CREDENTIAL - 3,
     validate: (value) =>
-      secretValueValid(value.slice(value.indexOf(':') + 1).replace(re2('^["\']'), ''), true),
+      value.endsWith(':')
+        ? secretValueValid(value.slice(0, -1), true)
+        : secretValueValid(value.slice(value.indexOf(':') + 1).replace(re2('^["\']'), ''), true),
+  },
+  {
+    // `.npmrc` (`//host/path/:_authToken=…`, legacy UUID tokens too), `_auth=`, `_password=`.
+    type: 'NPM_TOKEN',
+    category: 'secret',
+    pattern:
+      '//[^\\s/:]{1,253}(?:/[^\\s:]{0,200})?/:_(?:authToken|auth|password)[ \\t]*=[ \\t]*["\']?([A-Za-z0-9_+/=.-]{8,})',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 96,
+    priority: CREDENTIAL,
+    // Legacy npm tokens are bare UUIDs of any version; here the key name makes them credentials.
+    validate: (value) => ANY_UUID.test(value) || secretValueValid(value, true),
   },
   {
     // Bundler credentials for private gem servers: BUNDLE_GEMS__EXAMPLE__COM=user:password.
@@ -129,6 +179,12 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
       window: 72,
     },
   ),
+  // The full documented shape (93 body characters, `AA` suffix) is a key even if it reads like a sample.
+  token('ANTHROPIC_API_KEY', 'sk-ant-(?:api|admin)\\d{2}-[A-Za-z0-9_-]{93}AA', {
+    priority: CREDENTIAL + 1,
+    window: 128,
+    strictFormat: true,
+  }),
   token('ANTHROPIC_API_KEY', 'sk-ant-(?:api|admin|oat|sid)\\d{2}-[A-Za-z0-9_-]{20,}', {
     priority: CREDENTIAL + 1,
   }),
@@ -149,7 +205,9 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   token('FLYIO_TOKEN', 'fo1_[A-Za-z0-9_-]{43}|fm[12][ar]?_[A-Za-z0-9+/]{40,}={0,3}', {
     validate: (v) => v.startsWith('fo1_') || v.length >= 100,
   }),
-  token('GRAFANA_TOKEN', 'glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}'),
+  token('GRAFANA_TOKEN', 'glc_[A-Za-z0-9+/]{32,}={0,2}|glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}', {
+    validate: randomish(3.0),
+  }),
   token('HASHICORP_TF_TOKEN', '[a-z0-9]{14}\\.atlasv1\\.[a-z0-9_=-]{60,70}', { window: 100 }),
   token('HEROKU_API_KEY', 'HRKU-AA[0-9a-zA-Z_-]{58}', { window: 80 }),
   token('INFRACOST_TOKEN', 'ico-[a-zA-Z0-9]{32}'),
@@ -208,6 +266,79 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   token('DISCORD_TOKEN', '[MNO][A-Za-z0-9_-]{23,25}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,38}', {
     validate: randomish(3.5),
   }),
+  token('TENCENT_SECRET_ID', 'AKID[A-Za-z0-9]{32}', { validate: randomish(3.5) }),
+  token('GOOGLE_OAUTH_CLIENT_SECRET', 'GOCSPX-[A-Za-z0-9_-]{28}'),
+  token('GOOGLE_OAUTH_TOKEN', 'ya29\\.[A-Za-z0-9_-]{30,}|1//0[A-Za-z0-9_-]{40,}', {
+    validate: randomish(3.5),
+  }),
+  token('FIREBASE_CLOUD_MESSAGING_KEY', 'AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{100,}', { window: 128 }),
+  token('DOCKER_HUB_TOKEN', 'dckr_(?:pat|oat)_[A-Za-z0-9_-]{27,}'),
+  token('BITBUCKET_APP_PASSWORD', 'ATBB[A-Za-z0-9_=.-]{32}', { validate: randomish(3.5) }),
+  // Azure "identifiable" keys (84 chars): a fixed `JQQJ9` marker at offset 52, then a service tag.
+  token(
+    'AZURE_IDENTIFIABLE_KEY',
+    '[A-Za-z0-9]{52}JQQJ9[9DH][A-Za-z0-9][A-L][A-Za-z0-9]{16}[A-Za-z][A-Za-z0-9]{7}(?:[A-Za-z0-9]{2}==)?',
+    {
+      window: 96,
+    },
+  ),
+  token('AZURE_SAS_TOKEN', '[?&]sig=((?:[A-Za-z0-9+/]|%2[BbFf]){40,90}(?:=|%3[Dd]){0,2})', {
+    valueGroup: 1,
+    boundary: 'none',
+    window: 100,
+    validate: randomish(4.0),
+  }),
+  token('AZURE_STORAGE_KEY', '(?i:SharedAccessKey)=([A-Za-z0-9+/]{43}=)', {
+    valueGroup: 1,
+    boundary: 'none',
+    window: 64,
+  }),
+  token('DISCORD_WEBHOOK', 'discord(?:app)?\\.com/api/webhooks/\\d{17,20}/[A-Za-z0-9_-]{60,68}', {
+    boundary: 'none',
+    window: 110,
+  }),
+  token('TEAMS_WEBHOOK', '\\.webhook\\.office\\.com/webhookb2/[A-Za-z0-9@/_-]{100,}', {
+    boundary: 'none',
+    window: 128,
+  }),
+  token('NETLIFY_TOKEN', 'nfp_[A-Za-z0-9]{36}', { validate: randomish(3.5) }),
+  token('DENO_DEPLOY_TOKEN', 'dd[pw]_[A-Za-z0-9]{36}', { validate: randomish(3.5) }),
+  token('FIGMA_TOKEN', 'figd_[A-Za-z0-9_-]{40}', { validate: randomish(3.5) }),
+  token('BUILDKITE_TOKEN', 'bkua_[a-f0-9]{40}'),
+  token('CIRCLECI_TOKEN', 'CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}', { window: 80 }),
+  token('JFROG_TOKEN', 'AKCp[A-Za-z0-9]{69}|cmVmdGtu[A-Za-z0-9]{56}', {
+    window: 80,
+    validate: randomish(4.0),
+  }),
+  token('SUPABASE_TOKEN', 'sb_secret_[A-Za-z0-9_-]{20,}', { validate: randomish(3.5) }),
+  token('OPENROUTER_API_KEY', 'sk-or-v1-[a-f0-9]{64}', { window: 80 }),
+  token('HARNESS_TOKEN', '(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}', {
+    window: 80,
+  }),
+  token('OCTOPUS_DEPLOY_KEY', 'API-[A-Z0-9]{26}', { validate: randomish(3.5) }),
+  token(
+    'PLAID_TOKEN',
+    '(?:access|public)-(?:sandbox|development|production)-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}',
+  ),
+  token('ASANA_TOKEN', '[0-2]/\\d{16}(?:/\\d{16})?:[A-Za-z0-9]{32}', { validate: randomish(3.5) }),
+  token('MAILGUN_API_KEY', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', { validate: randomish(3.3) }),
+  {
+    // `DATADOG_API_KEY=…`, `"okta": {"token": …}`, `sourcegraph: …`: a provider's name in the key
+    // and a random value; the provider has no distinctive prefix, so the name is the anchor.
+    type: 'PROVIDER_SECRET',
+    category: 'secret',
+    pattern: `(?i:${PROVIDER_NAMES})[A-Za-z0-9_.-]{0,24}["']?[ \\t]{0,4}(?:=|:=|:|=>)[ \\t]{0,4}["'\`]?([A-Za-z0-9_+/=.-]{20,100})`,
+    valueGroup: 1,
+    boundary: 'none',
+    window: 128,
+    priority: CREDENTIAL - 5,
+    validate: (value, text, start) => {
+      const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
+      if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
+      // Generated keys of 20+ characters all but always hold a digit; code names rarely do.
+      return re2('[0-9]').test(value) && secretValueValid(value, false) && shannonEntropy(value) >= 3.2;
+    },
+  },
   {
     type: 'JWT',
     category: 'secret',

@@ -13,13 +13,14 @@ const WORDS_AND_VERSIONS = new RE2(
   '^(?:[A-Za-z]{2,}\\d{0,5}|\\d{1,5})(?:[-_.](?:[A-Za-z]{2,}\\d{0,5}|\\d{1,10}))+$',
 );
 const UUID = new RE2('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$');
+const HEX = new RE2('^[0-9a-fA-F]+$');
 const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|json|ya?ml|txt|md|html|css)$');
 
 /**
  * A value assigned to a secret-like name (`api_key = "…"`) counts as a secret when it is not a
  * placeholder, variable reference or plain identifier, and looks random: at least 16 characters
- * with entropy ≥ 3.0 bits/char and both letters and digits, or, for password-like names, any
- * non-placeholder of 6+ characters that mixes character classes.
+ * with entropy ≥ 3.0 bits/char (2.7 for hex) and both letters and digits, or, for password-like
+ * names, any non-placeholder of 6+ characters with a digit or symbol, or 10+ random mixed-case letters.
  *
  * @example
  * secretValueValid('9f8a7c6b5e4d3c2b1a0f9e8d', false); // true
@@ -38,8 +39,19 @@ export function secretValueValid(value: string, passwordLike: boolean): boolean 
     else if (code >= 48 && code <= 57) digits++;
     else other++;
   }
-  if (passwordLike) return value.length >= 6 && (digits > 0 || other > 0) && letters + digits + other >= 6;
+  if (passwordLike) {
+    if (digits > 0 || other > 0) return true;
+    // Letters only: a generated password mixes case at random (`yqDVtkqPECriaLRi`); words do not.
+    return (
+      value.length >= 10 &&
+      value !== value.toLowerCase() &&
+      value !== value.toUpperCase() &&
+      shannonEntropy(value) >= 3.3
+    );
+  }
   if (value.length < 16) return false;
   if (digits === 0 && other === 0) return shannonEntropy(value) >= 3.8;
+  // Hex draws from 16 symbols, so a random 16-char hex token scores lower than base64 of that length.
+  if (HEX.test(value)) return letters > 0 && digits > 1 && shannonEntropy(value) >= 2.7;
   return letters > 0 && shannonEntropy(value) >= 3.0;
 }
