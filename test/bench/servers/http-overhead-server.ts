@@ -2,6 +2,7 @@
 // server do not share an event loop. Usage: http-overhead-server.ts <express|hono|fastify> <bare|guarded>
 // Prints one JSON line `{"port": N}` once listening. Each line `stats` on stdin is answered with
 // `{"cpuMicros": N, "requests": N}` (process CPU time and requests handled so far). Exits on SIGTERM.
+// The bench starts it without the dev-source condition, so @llmguard/* load packages/*/dist.
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { createLlmGuard, type LlmGuardOptions } from '@llmguard/core';

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import { LlmGuardError } from '../errors/llm-guard-error.js';
+import { NodeBody } from '../pipeline/node-request.js';
 
 export interface ReadBodyOptions {
   readonly maxBytes: number;
@@ -21,6 +23,11 @@ export async function readBody(
   const declared = parseContentLength(options.contentLength);
   if (declared !== undefined && declared > maxBytes) throw tooLarge(maxBytes);
 
+  if (options.signal === undefined && stream instanceof NodeBody) {
+    const bytes = await new NodeStreamReader(stream.source, maxBytes).done;
+    if (declared !== undefined && bytes.byteLength !== declared) throw lengthMismatch();
+    return bytes;
+  }
   const chunks: Uint8Array[] = [];
   let total = 0;
   const iterator = stream[Symbol.asyncIterator]();
@@ -51,14 +58,119 @@ export async function readBody(
   } finally {
     aborted?.dispose();
   }
-  if (declared !== undefined && total !== declared) {
-    // A body shorter than declared means the connection ended early; a framing error either way.
-    throw new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
-      detail: 'The body length does not match Content-Length.',
-    });
-  }
+  // A body shorter than declared means the connection ended early; a framing error either way.
+  if (declared !== undefined && total !== declared) throw lengthMismatch();
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, total);
 }
+
+function lengthMismatch(): LlmGuardError {
+  return new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
+    detail: 'The body length does not match Content-Length.',
+  });
+}
+
+function unreadable(cause: unknown): LlmGuardError {
+  return new LlmGuardError('ERR_LLMGUARD_INVALID_REQUEST', {
+    detail: 'The request body could not be read.',
+    cause,
+  });
+}
+
+/**
+ * Reads a Node request stream with its own events ('readable', 'end', 'error', 'close') and one
+ * promise, with the same outcomes as the iterator path: chunks are pulled with `read()` in paused
+ * mode, the cap is checked on every chunk and crossing it pauses the stream (never destroys it: the
+ * socket must stay up for the 413), 'close' before 'end' means the client went away, and the result
+ * waits for 'end' so a later body parser sees the body as read. Listeners are bound methods, not
+ * closures made per request.
+ */
+class NodeStreamReader {
+  readonly done: Promise<Uint8Array>;
+  readonly #stream: Readable;
+  readonly #maxBytes: number;
+  readonly #chunks: Uint8Array[] = [];
+  #total = 0;
+  #settled = false;
+  #resolve: (bytes: Uint8Array) => void = noop;
+  #reject: (error: unknown) => void = noop;
+  readonly #onReadable = this.#drain.bind(this);
+  readonly #onEnd = this.#end.bind(this);
+  readonly #onError = this.#error.bind(this);
+  readonly #onClose = this.#close.bind(this);
+
+  constructor(stream: Readable, maxBytes: number) {
+    this.#stream = stream;
+    this.#maxBytes = maxBytes;
+    this.done = new Promise<Uint8Array>(this.#start.bind(this));
+  }
+
+  #start(resolve: (bytes: Uint8Array) => void, reject: (error: unknown) => void): void {
+    this.#resolve = resolve;
+    this.#reject = reject;
+    const stream = this.#stream;
+    if (stream.readableEnded) {
+      this.#settled = true;
+      resolve(Buffer.alloc(0));
+      return;
+    }
+    stream.on('readable', this.#onReadable);
+    stream.on('end', this.#onEnd);
+    stream.on('error', this.#onError);
+    stream.on('close', this.#onClose);
+    this.#drain();
+    if (this.#settled) return;
+    if (stream.errored) this.#error(stream.errored);
+    else if (stream.destroyed) this.#close();
+  }
+
+  #detach(): void {
+    this.#settled = true;
+    const stream = this.#stream;
+    stream.off('readable', this.#onReadable);
+    stream.off('end', this.#onEnd);
+    stream.off('error', this.#onError);
+    stream.off('close', this.#onClose);
+  }
+
+  #drain(): void {
+    const stream = this.#stream;
+    while (!this.#settled) {
+      const chunk: unknown = stream.read();
+      if (chunk === null) return;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Uint8Array);
+      this.#total += bytes.byteLength;
+      if (this.#total > this.#maxBytes) {
+        this.#detach();
+        stream.pause();
+        this.#reject(tooLarge(this.#maxBytes));
+        return;
+      }
+      this.#chunks.push(bytes);
+    }
+  }
+
+  #end(): void {
+    if (this.#settled) return;
+    this.#detach();
+    const chunks = this.#chunks;
+    this.#resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#total));
+  }
+
+  #error(error: unknown): void {
+    if (this.#settled) return;
+    this.#detach();
+    this.#reject(unreadable(error ?? new Error('The request stream failed.')));
+  }
+
+  #close(): void {
+    // 'close' without 'end' means the client went away mid-body.
+    if (this.#settled || this.#stream.readableEnded) return;
+    this.#detach();
+    this.#reject(unreadable(new Error('The request stream closed early.')));
+  }
+}
+
+function noop(): void {}
 
 function tooLarge(maxBytes: number): LlmGuardError {
   return new LlmGuardError('ERR_LLMGUARD_BODY_TOO_LARGE', {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { crc32 } from 'node:zlib';
+import { BASE62_ALPHABET as ALPHABET, base62Crc32 } from '../checksum/base62-crc32.js';
 
 /**
  * API key layout (documented in docs/identity.md):
@@ -21,8 +21,6 @@ export const API_KEY_ID_LENGTH = 12;
 export const API_KEY_SECRET_LENGTH = 32;
 /** Characters of the base62 CRC32 checksum. */
 export const API_KEY_CHECKSUM_LENGTH = 6;
-
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** The parts of a well-formed key whose checksum matched. */
 export interface ParsedApiKey {
@@ -111,7 +109,7 @@ export function apiKeyMatchesHash(key: string, storedHash: string): boolean {
 
 function checksumOf(body: string): string {
   // CRC32 is an unsigned 32-bit integer: exact in a double, and 62^6 > 2^32 so six characters hold it.
-  return toBase62(crc32(body), API_KEY_CHECKSUM_LENGTH);
+  return base62Crc32(body, API_KEY_CHECKSUM_LENGTH);
 }
 
 function constantTimeEqualStrings(a: string, b: string): boolean {
@@ -130,16 +128,6 @@ function randomBase62(length: number): string {
     }
   }
   return out;
-}
-
-function toBase62(value: number, width: number): string {
-  let out = '';
-  let rest = value;
-  while (rest > 0) {
-    out = ALPHABET[rest % 62] + out;
-    rest = Math.floor(rest / 62);
-  }
-  return out.padStart(width, '0');
 }
 
 function isBase62(code: number): boolean {

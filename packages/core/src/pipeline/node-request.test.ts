@@ -13,10 +13,17 @@ describe('nodeHeaderLookup', () => {
   });
 });
 
-describe('nodeBodyStream', () => {
+// Without a signal the body reader reads the Node stream by its events; with one it goes through
+// the async iterator (racing each read against the signal). Both must behave the same.
+describe.each([
+  ['events', undefined],
+  ['iterator', new AbortController().signal],
+])('nodeBodyStream read through its %s', (_path, signal) => {
+  const options = (maxBytes: number) => (signal === undefined ? { maxBytes } : { maxBytes, signal });
+
   it('yields every byte of a stream written in pieces over time', async () => {
     const source = new PassThrough();
-    const reading = readBody(nodeBodyStream(source), { maxBytes: 1024 });
+    const reading = readBody(nodeBodyStream(source), options(1024));
     source.write('{"a":');
     await new Promise((resolve) => setTimeout(resolve, 5));
     source.end('1}');
@@ -30,7 +37,7 @@ describe('nodeBodyStream', () => {
       if (source.write(Buffer.alloc(64, 0x61))) written += 64;
     }, 1);
     try {
-      const error = await readBody(nodeBodyStream(source), { maxBytes: 256 }).catch((e: unknown) => e);
+      const error = await readBody(nodeBodyStream(source), options(256)).catch((e: unknown) => e);
       expect(isLlmGuardError(error) && error.code).toBe('ERR_LLMGUARD_BODY_TOO_LARGE');
       // Still usable: a socket behind it would still be open to carry the 413.
       expect(source.destroyed).toBe(false);
@@ -44,7 +51,7 @@ describe('nodeBodyStream', () => {
 
   it('turns a stream closed mid-body into a read error', async () => {
     const source = new PassThrough();
-    const reading = readBody(nodeBodyStream(source), { maxBytes: 1024 }).catch((e: unknown) => e);
+    const reading = readBody(nodeBodyStream(source), options(1024)).catch((e: unknown) => e);
     source.write('{"a":');
     source.destroy();
     const error = await reading;
@@ -56,6 +63,21 @@ describe('nodeBodyStream', () => {
     source.end();
     source.resume();
     await new Promise((resolve) => source.once('end', resolve));
-    expect((await readBody(nodeBodyStream(source), { maxBytes: 10 })).byteLength).toBe(0);
+    expect((await readBody(nodeBodyStream(source), options(10))).byteLength).toBe(0);
+  });
+
+  it('reads a body that is already buffered, and string chunks of a decoded stream', async () => {
+    const source = new PassThrough();
+    source.setEncoding('utf8');
+    source.end('{"é":1}');
+    expect(Buffer.from(await readBody(nodeBodyStream(source), options(64))).toString()).toBe('{"é":1}');
+  });
+
+  it('turns a stream error into a read error', async () => {
+    const source = new PassThrough();
+    const reading = readBody(nodeBodyStream(source), options(1024)).catch((e: unknown) => e);
+    source.destroy(new Error('socket reset'));
+    const error = await reading;
+    expect(isLlmGuardError(error) && error.code).toBe('ERR_LLMGUARD_INVALID_REQUEST');
   });
 });

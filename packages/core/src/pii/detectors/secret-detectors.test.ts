@@ -345,6 +345,32 @@ describe('credential formats', () => {
     expect(secretTypes(`use ${value} now`)).toEqual([]);
   });
 
+  it('flags literals assigned to secret names but not code on the right-hand side', () => {
+    expect(secretTypes(`password = "${draw(BASE62, 10)}!"`)).toEqual(['GENERIC_SECRET']);
+    expect(secretTypes(`TWILIO_AUTH_TOKEN=${draw(HEX, 32)}`)).toEqual(['PROVIDER_SECRET']);
+    for (const code of [
+      'password = self._get_password(url, username)',
+      'token = self._lexer.token',
+      'exports.X509AuthorityKeyIDExtension = X509AuthorityKeyIDExtension;',
+      'RegOpenKeyEx = win32api.RegOpenKeyEx',
+      's.keywords=s.keywords||s.beginKeywords;',
+      "names = ['RC4_KEY', '__darwin_ucontext64_t', 'pkcs7_encrypted_st']",
+      'POSITIONAL_OR_KEYWORD = _POSITIONAL_OR_KEYWORD',
+      'pulse_segments = self._get_pulse_segments(back_color, color)',
+      "api_key = 'NSURLCredentialStorage'",
+    ]) {
+      expect(secretTypes(code), code).toEqual([]);
+    }
+  });
+
+  it('keeps a long key whose random body happens to spell a placeholder word', () => {
+    const body = `${draw(BASE64, 800)}Here${draw(BASE64, 800)}`;
+    const lines = body.match(/.{1,64}/g)!.join('\n');
+    const pem = `-----BEGIN PRIVATE KEY-----\n${lines}\n-----END PRIVATE KEY-----`;
+    expect(secretTypes(pem)).toEqual(['PRIVATE_KEY']);
+    expect(secretTypes(`use xoxb-${digits(12)}-${draw(BASE62, 10)}here${draw(BASE62, 10)} now`)).toEqual([]);
+  });
+
   it('redacts the whole credential so no character of it survives', () => {
     const value = `sk-ant-api03-${draw(URL_SAFE, 93)}AA`;
     const [match] = scanner.scan(`key ${value}.`).matches;

@@ -3,7 +3,7 @@ import { shannonEntropy } from '../validators/entropy.js';
 import { githubTokenChecksumValid } from '../validators/github-token.js';
 import { jwtValid } from '../validators/jwt.js';
 import { re2 } from '../validators/re2-cache.js';
-import { secretValueValid } from '../validators/secret-value.js';
+import { assignedCode, secretValueValid } from '../validators/secret-value.js';
 
 const CREDENTIAL = 40;
 
@@ -332,9 +332,10 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     boundary: 'none',
     window: 128,
     priority: CREDENTIAL - 5,
-    validate: (value, text, start) => {
+    validate: (value, text, start, end) => {
       const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
       if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
+      if (assignedCode(value, text, start, end)) return false;
       // Generated keys of 20+ characters all but always hold a digit; code names rarely do.
       return re2('[0-9]').test(value) && secretValueValid(value, false) && shannonEntropy(value) >= 3.2;
     },
@@ -404,10 +405,11 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     boundary: 'none',
     window: 112,
     priority: CREDENTIAL - 5,
-    validate: (value, text, start) => {
+    validate: (value, text, start, end) => {
       const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
       // `credentialsId: '…'`, `secret_length = …`, `tokenFile=…`: names of things, not secrets.
       if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
+      if (assignedCode(value, text, start, end)) return false;
       const passwordLike = re2('pass|pwd').test(head.slice(-32));
       return secretValueValid(value, passwordLike);
     },

@@ -6,14 +6,21 @@ const PLACEHOLDER = new RE2(
   'i',
 );
 const IDENTIFIER = new RE2(
-  '^[a-z]+(?:[_.][a-z]+)*$|^[A-Z][a-z]+(?:[A-Z][a-z]+)*$|^[a-z]+(?:[A-Z][a-z]+)+$|^[A-Z]+(?:_[A-Z]+)*$',
+  '^_*[a-z]+(?:[_.][a-z]+)*_*$|^_*[A-Z]*(?:[A-Z][a-z]+)+[A-Z]*$|^[a-z]+(?:[A-Z][a-z]+)+$|^_*[A-Z]+(?:_[A-Z]+)*$',
 );
-/** `struct_X509_pubkey_st`, `Ed25519.BlindKeySignatures`, `jjwt-jackson-0.11.2`: words, code names, versions. */
+/**
+ * `struct_X509_pubkey_st`, `Ed25519.BlindKeySignatures`, `jjwt-jackson-0.11.2`, `__darwin_ucontext64_t`,
+ * `local-variable-if-set-p`: words, code names, versions.
+ */
 const WORDS_AND_VERSIONS = new RE2(
-  '^(?:[A-Za-z]{2,}\\d{0,5}|\\d{1,5})(?:[-_.](?:[A-Za-z]{2,}\\d{0,5}|\\d{1,10}))+$',
+  '^_*(?:[A-Za-z]+\\d{0,5}|\\d{1,5})(?:[-_.](?:[A-Za-z]+\\d{0,5}|\\d{1,10}))+_*$',
 );
 const UUID = new RE2('^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$');
 const HEX = new RE2('^[0-9a-fA-F]+$');
+/** `s.keywords||s.beginKeywords`, `opts.token ?? env.TOKEN`: an expression. */
+const CODE_OPERATOR = new RE2('^[A-Za-z_$][A-Za-z0-9_$.]*(?:\\|\\||&&|\\?\\?)');
+/** `self._lexer.token`, `config.apiKey`, `os.environ`: a member path, not a literal. */
+const MEMBER_PATH = new RE2('^[A-Za-z_$][A-Za-z_$]*(?:\\.[A-Za-z_$][A-Za-z_$]*)+$');
 const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|json|ya?ml|txt|md|html|css)$');
 
 /**
@@ -54,4 +61,21 @@ export function secretValueValid(value: string, passwordLike: boolean): boolean 
   // Hex draws from 16 symbols, so a random 16-char hex token scores lower than base64 of that length.
   if (HEX.test(value)) return letters > 0 && digits > 1 && shannonEntropy(value) >= 2.7;
   return letters > 0 && shannonEntropy(value) >= 3.0;
+}
+
+/**
+ * The right-hand side of an assignment is code, not a literal: a call (`password = getPass(…)`),
+ * a member path without digits (`token = self._lexer.token`), an `||`/`&&`/`??` expression, or
+ * the name assigned to itself (`exports.AuthKeyExtension = AuthKeyExtension`, `Key = mod.Key`).
+ *
+ * @example
+ * assignedCode('self._get_password', 'password = self._get_password(url)', 11, 29); // true
+ */
+export function assignedCode(value: string, text: string, start: number, end: number): boolean {
+  if (text[end] === '(' || MEMBER_PATH.test(value) || CODE_OPERATOR.test(value)) return true;
+  const head = text.slice(Math.max(0, start - value.length - 16), start);
+  if (head.includes(value)) return true;
+  // `RegOpenKeyEx = win32api.RegOpenKeyEx`: a module member under its own name.
+  const member = value.slice(value.lastIndexOf('.') + 1);
+  return member.length >= 3 && member.length < value.length && head.includes(member);
 }
