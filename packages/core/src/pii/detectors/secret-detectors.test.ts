@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { generateApiKey } from '../../identity/api-key-format.js';
 import { DEFAULT_DETECTORS } from '../pii-guard.js';
 import { createPiiScanner } from '../scanner.js';
 
@@ -68,6 +69,16 @@ const CASES: readonly Case[] = [
     miss: () => `AKIA${draw('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 15)}`,
   },
   { type: 'GITHUB_TOKEN', hit: () => githubToken('ghp'), miss: () => githubToken('ghp', true) },
+  {
+    type: 'LLMGUARD_API_KEY',
+    hit: () => generateApiKey().key,
+    // Same shape, one character of the secret changed: the checksum no longer matches.
+    miss: () => {
+      const key = generateApiKey().key;
+      const i = key.length - 10;
+      return key.slice(0, i) + (key[i] === 'a' ? 'b' : 'a') + key.slice(i + 1);
+    },
+  },
   {
     type: 'GITHUB_TOKEN',
     hit: () => `github_pat_${draw(BASE62, 22)}_${draw(BASE62, 59)}`,

@@ -1,3 +1,4 @@
+import { parseApiKey } from '../../identity/api-key-format.js';
 import type { PiiDetector } from '../types.js';
 import { shannonEntropy } from '../validators/entropy.js';
 import { githubTokenChecksumValid } from '../validators/github-token.js';
@@ -155,6 +156,10 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     window: 110,
   }),
   token('GITHUB_TOKEN', 'gh[pousr]_[A-Za-z0-9]{36}', { validate: githubTokenChecksumValid }),
+  // llmguard's own API keys (docs/identity.md): the checksum rejects look-alikes without a lookup.
+  token('LLMGUARD_API_KEY', 'llmg_[A-Za-z0-9]{12}_[A-Za-z0-9]{38}', {
+    validate: (value) => parseApiKey(value) !== undefined,
+  }),
   token('GITHUB_TOKEN', 'github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}', { window: 96 }),
   token(
     'GITLAB_TOKEN',
