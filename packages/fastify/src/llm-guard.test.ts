@@ -78,6 +78,24 @@ describe('fastify llmGuard plugin', () => {
     expect(await (await post(url, '/webhook', '[1,2]')).json()).toEqual([1, 2]);
   });
 
+  it("reads opted-out routes' bodies with the route's bodyLimit and Fastify's error codes", async () => {
+    const instance = Fastify();
+    await instance.register(llmGuard);
+    instance.post(
+      '/webhook',
+      { config: { llmGuard: false }, bodyLimit: 16 },
+      async (request) => request.body,
+    );
+    const url = await listen(instance);
+    expect(await (await post(url, '/webhook', '{"event":"ping"}')).json()).toEqual({ event: 'ping' });
+    const big = await post(url, '/webhook', '{"event":"a longer ping"}');
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { code: string }).code).toBe('FST_ERR_CTP_BODY_TOO_LARGE');
+    const empty = await post(url, '/webhook', '');
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as { code: string }).code).toBe('FST_ERR_CTP_EMPTY_JSON_BODY');
+  });
+
   it('keeps a JSON parser the application registered first and gives it the sanitized body', async () => {
     const instance = Fastify();
     instance.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {

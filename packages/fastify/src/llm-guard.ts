@@ -1,4 +1,4 @@
-import { PassThrough } from 'node:stream';
+import { Readable } from 'node:stream';
 import {
   type GuardPipeline,
   type LlmGuardOptions,
@@ -7,7 +7,7 @@ import {
   nodeHeaderLookup,
   resolveGuardPipeline,
 } from '@llmguard/core';
-import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { transformPayload } from './transform-payload.js';
 import './request-slot.js';
@@ -18,9 +18,24 @@ export type FastifyLlmGuardOptions = LlmGuardOptions | GuardPipeline;
 /** Options Fastify's `register` itself understands; they are not llmguard's. */
 const REGISTER_OPTIONS = ['prefix', 'logLevel', 'logSerializers'] as const;
 
-/** The payload stream Fastify's body parser reads after `preParsing` (see its Hooks docs). */
-interface ParsablePayload extends PassThrough {
-  receivedEncodedLength?: number;
+/**
+ * The payload stream Fastify's body parser reads after `preParsing` (see its Hooks docs) when a
+ * parser other than ours reads the body: a plain Readable, already ended, holding the sanitized
+ * JSON. Cheaper to make and to drain than
+ * a PassThrough (no writable side, fewer ticks before 'end').
+ */
+class ParsablePayload extends Readable {
+  /** Compared by Fastify with Content-Length: the length as received, which the core verified. */
+  receivedEncodedLength: number;
+
+  constructor(bytes: Uint8Array, receivedEncodedLength: number) {
+    super();
+    this.receivedEncodedLength = receivedEncodedLength;
+    this.push(bytes);
+    this.push(null);
+  }
+
+  override _read(): void {}
 }
 
 const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardPlugin(app, options, done) {
@@ -51,20 +66,26 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
     app.initialConfig.onProtoPoisoning ?? 'error',
     app.initialConfig.onConstructorPoisoning ?? 'error',
   );
+  const instanceLimit = app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
   try {
-    app.addContentTypeParser(
-      'application/json',
-      { parseAs: 'string', bodyLimit: app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT },
-      function llmGuardJsonParser(request, text, done) {
-        // A guarded request with a body: its sanitized body is already parsed (the stream was empty).
-        const pass = request.llmGuard;
-        if (pass !== null && pass.body !== undefined) {
-          done(null, pass.body);
-          return;
-        }
-        defaultJson(request, text as string, done);
-      },
-    );
+    // A stream parser, not `parseAs: 'string'`: a guarded request's body is handed over without
+    // Fastify reading a stream first (no stream made, no listeners, no ticks before the handler).
+    app.addContentTypeParser('application/json', function llmGuardJsonParser(request, payload, done) {
+      const pass = request.llmGuard;
+      if (pass !== null && pass.body !== undefined) {
+        done(null, pass.body);
+        return;
+      }
+      readText(
+        request,
+        payload as BodyStream,
+        request.routeOptions.bodyLimit ?? instanceLimit,
+        (error, text) => {
+          if (error !== null) done(error, undefined);
+          else defaultJson(request, text, done);
+        },
+      );
+    });
     handsOverJson = true;
   } catch (error) {
     // FST_ERR_CTP_ALREADY_PRESENT: the application's own JSON parser stays in charge.
@@ -121,20 +142,14 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
           next(null, payload);
           return;
         }
-        const declared = request.headers['content-length'];
-        const sanitized: ParsablePayload = new PassThrough();
         if (handsOverJson && isPlainJson(request.headers['content-type'])) {
-          // Our parser hands `result.body` over; Fastify only reads an empty stream before calling it.
-          // Fastify compares this with Content-Length: the original length, which the core verified.
-          sanitized.receivedEncodedLength = declared === undefined ? 0 : Number(declared);
-          sanitized.end();
-          next(null, sanitized);
+          // Our parser hands `result.body` over without reading the (already read) payload.
+          next(null, payload);
           return;
         }
+        const declared = request.headers['content-length'];
         const json = Buffer.from(result.bodyText?.() ?? JSON.stringify(result.body));
-        sanitized.receivedEncodedLength = declared === undefined ? json.byteLength : Number(declared);
-        sanitized.end(json);
-        next(null, sanitized);
+        next(null, new ParsablePayload(json, declared === undefined ? json.byteLength : Number(declared)));
       }, next);
   });
 
@@ -167,6 +182,64 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
 
   done();
 };
+
+/** A payload as Fastify hands it to a parser; a `preParsing` stream may report its encoded length. */
+interface BodyStream extends NodeJS.ReadableStream {
+  receivedEncodedLength?: number;
+}
+
+/**
+ * Reads a body the guard did not read (routes opted out, requests without a body) the way Fastify
+ * reads one for a `parseAs: 'string'` parser, with the same errors: the route's `bodyLimit` on the
+ * declared and the received length (413), a length other than Content-Length (400), a stream error
+ * (400 unless it carries its own status).
+ */
+function readText(
+  request: FastifyRequest,
+  payload: BodyStream,
+  limit: number,
+  done: (error: Error | null, text: string) => void,
+): void {
+  const declared = Number(request.headers['content-length']);
+  if (declared > limit) {
+    done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), '');
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let received = 0;
+  const detach = (): void => {
+    payload.removeListener('data', onData);
+    payload.removeListener('end', onEnd);
+    payload.removeListener('error', onEnd);
+  };
+  const onData = (chunk: Buffer | string): void => {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    received += bytes.byteLength;
+    if (received > limit || (payload.receivedEncodedLength ?? 0) > limit) {
+      detach();
+      done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE(), '');
+      return;
+    }
+    chunks.push(bytes);
+  };
+  const onEnd = (error?: Error & { statusCode?: number }): void => {
+    detach();
+    if (error !== undefined && error !== null) {
+      if (!(typeof error.statusCode === 'number' && error.statusCode >= 400)) error.statusCode = 400;
+      done(error, '');
+      return;
+    }
+    if (!Number.isNaN(declared) && (payload.receivedEncodedLength || received) !== declared) {
+      done(new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH(), '');
+      return;
+    }
+    done(null, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received)).toString('utf8'));
+  };
+  payload.on('data', onData);
+  payload.on('end', onEnd);
+  payload.on('error', onEnd);
+  payload.resume();
+}
 
 /** Fastify's own default `bodyLimit` (1 MiB), for an instance whose config does not report one. */
 const DEFAULT_BODY_LIMIT = 1_048_576;

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { type Guard, isLlmGuardError } from '@llmguard/core';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
@@ -146,5 +148,51 @@ describe('hono llmGuard()', () => {
     }
     expect(isLlmGuardError(thrown)).toBe(true);
     expect((thrown as { code: string }).code).toBe('ERR_LLMGUARD_INVALID_OPTIONS');
+  });
+
+  it("on @hono/node-server its headers win over the handler's, for plain, copied and streamed answers", async () => {
+    const app = new Hono<LlmGuardEnv>();
+    app.use('/v1/*', llmGuard());
+    app.post('/v1/chat/completions', (c) => {
+      const kind = c.req.header('x-kind');
+      if (kind === 'redirect') return Response.redirect('http://127.0.0.1/elsewhere', 307);
+      if (kind === 'stream') {
+        const body = new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('data: [DONE]\n\n'));
+            controller.close();
+          },
+        });
+        return c.body(body, 200, { 'x-request-id': 'from-handler', 'content-type': 'text/event-stream' });
+      }
+      c.header('X-Request-Id', 'from-handler');
+      c.header('x-app', 'kept');
+      return c.json({ ok: true });
+    });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+    try {
+      for (const kind of ['json', 'redirect', 'stream']) {
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-request-id': `rid-${kind}`, 'x-kind': kind },
+          body: JSON.stringify(CHAT),
+          redirect: 'manual',
+        });
+        expect(res.headers.get('x-request-id')).toBe(`rid-${kind}`);
+        if (kind === 'json') {
+          expect(res.headers.get('x-app')).toBe('kept');
+          expect(await res.json()).toEqual({ ok: true });
+        } else if (kind === 'redirect') {
+          expect(res.status).toBe(307);
+          expect(res.headers.get('location')).toBe('http://127.0.0.1/elsewhere');
+        } else {
+          expect(await res.text()).toBe('data: [DONE]\n\n');
+        }
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

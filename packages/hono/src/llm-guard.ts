@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, type OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import {
   type GuardPass,
   type GuardPipeline,
@@ -70,14 +70,21 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): MiddlewareH
     c.set('llmGuard', pass);
     await next();
 
-    // Only status and headers are read here: touching `c.res.body` would turn a plain answer into a
-    // stream (and cost @hono/node-server its fast path) when no guard needs to see the body.
-    for (const [name, value] of Object.entries(pass.headers)) {
-      try {
-        c.res.headers.set(name, value);
-      } catch {
-        // Immutable headers (a fetch() response passed through): let Hono copy the response.
-        c.header(name, value);
+    if (node?.outgoing !== undefined) {
+      // On Node the guard's headers go on the socket response when its head is written, over the
+      // handler's own: reading `c.res.headers` would turn @hono/node-server's plain header record
+      // into a Headers object and back again on every request.
+      addHeadersOnWriteHead(node.outgoing, pass.headers);
+    } else {
+      // Only status and headers are read here: touching `c.res.body` would turn a plain answer into
+      // a stream when no guard needs to see the body.
+      for (const [name, value] of Object.entries(pass.headers)) {
+        try {
+          c.res.headers.set(name, value);
+        } catch {
+          // Immutable headers (a fetch() response passed through): let Hono copy the response.
+          c.header(name, value);
+        }
       }
     }
     if (!seesAnswer && !awaitsEnd) return undefined;
@@ -153,6 +160,71 @@ async function guardRequest(c: Context, node: NodeBindings | undefined): Promise
     body: await requestBody(c, undefined),
     signal: request.signal,
   };
+}
+
+const GUARD_HEADERS = Symbol('llmguard.guardHeaders');
+
+interface GuardedOutgoing extends ServerResponse {
+  [GUARD_HEADERS]?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Makes `headers` part of the response head whatever the handler sets, as the guard's headers
+ * always were: they are set after the handler's own headers when the head is written (every
+ * answer's head goes through `writeHead`, an implicit one too). One shared `writeHead`, the headers
+ * kept on the response: nothing made per request.
+ */
+function addHeadersOnWriteHead(outgoing: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  if (outgoing.headersSent) return;
+  (outgoing as GuardedOutgoing)[GUARD_HEADERS] = headers;
+  outgoing.writeHead = writeHeadGuardHeadersLast;
+}
+
+const nodeWriteHead: (
+  this: ServerResponse,
+  statusCode: number,
+  reason?: string,
+  headers?: OutgoingHttpHeaders,
+) => ServerResponse = ServerResponse.prototype.writeHead;
+
+/**
+ * `ServerResponse#writeHead` with the guard's headers applied last. A header record (what
+ * @hono/node-server passes) is copied with the guard's headers put over any of the same name in
+ * any case, and Node writes it as given (headers set earlier with `setHeader` are merged by Node,
+ * the record winning). A flat list of name/value pairs is merged the way Node merges one (each name
+ * replaced, repeats appended), then the guard's headers are set over it.
+ */
+function writeHeadGuardHeadersLast(
+  this: GuardedOutgoing,
+  statusCode: number,
+  reasonOrHeaders?: string | OutgoingHttpHeaders | readonly unknown[],
+  maybeHeaders?: OutgoingHttpHeaders | readonly unknown[],
+): ServerResponse {
+  const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
+  const given = reason === undefined ? reasonOrHeaders : maybeHeaders;
+  const guard = this[GUARD_HEADERS] ?? {};
+  if (given !== undefined && given !== null && !Array.isArray(given)) {
+    const merged: OutgoingHttpHeaders = {};
+    const record = given as OutgoingHttpHeaders;
+    for (const name in record) if (!namesHeader(guard, name)) merged[name] = record[name];
+    for (const name in guard) merged[name] = guard[name];
+    return nodeWriteHead.call(this, statusCode, reason, merged);
+  }
+  if (Array.isArray(given)) {
+    for (let i = 0; i < given.length; i += 2) this.removeHeader(String(given[i]));
+    for (let i = 0; i < given.length; i += 2) {
+      this.appendHeader(String(given[i]), given[i + 1] as string | readonly string[]);
+    }
+  }
+  for (const name in guard) this.setHeader(name, guard[name]!);
+  return nodeWriteHead.call(this, statusCode, reason);
+}
+
+/** Whether `headers` has `name` in any letter case (header names are case-insensitive). */
+function namesHeader(headers: Readonly<Record<string, string>>, name: string): boolean {
+  const lower = name.toLowerCase();
+  for (const key in headers) if (key.toLowerCase() === lower) return true;
+  return false;
 }
 
 /** On Node, reports the end of the answer when the socket response closes; elsewhere at once. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BodyLimits, decodeJsonText, inspectParsedBody, parseJsonText } from '../body/parse-json.js';
 import { readBody } from '../body/read-body.js';
-import type { Finding, GuardDecision, GuardOutcomeKind, TokenUsage } from '../context/findings.js';
+import type { Finding, GuardDecision, TokenUsage } from '../context/findings.js';
 import type { GuardContext, HeaderLookup } from '../context/guard-context.js';
 import { normalizePath } from '../context/normalize-path.js';
 import type { Principal, RolePolicy } from '../context/principal.js';
@@ -108,14 +108,16 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
     async handle(request: GuardRequest): Promise<GuardResult> {
       const ctx = new RequestContext(request, resolveClientIp);
       try {
-        if (compiled.headerSteps.length > 0) await runSteps(ctx, compiled.headerSteps, 'headers');
+        const headersDone = runSteps(ctx, compiled.headerSteps, 'headers');
+        if (headersDone !== undefined) await headersDone;
         const body = await readRequestBody(request, ctx, compiled.limits);
         if (body !== undefined) {
           ctx.body = body;
           ctx.prompt = createPromptView(body, compiled.extractor);
           ctx.model = ctx.prompt?.model;
         }
-        if (compiled.bodySteps.length > 0) await runSteps(ctx, compiled.bodySteps, 'body');
+        const bodyDone = runSteps(ctx, compiled.bodySteps, 'body');
+        if (bodyDone !== undefined) await bodyDone;
       } catch (thrown) {
         const error = toLlmGuardError(thrown);
         const headers: Record<string, string> = {
@@ -155,43 +157,85 @@ interface NamedStep {
 }
 
 /**
- * Runs steps in order, recording a decision for each. A step that answers synchronously is not
- * awaited: the validator and the text guards are synchronous, and each `await` costs a turn of the
- * microtask queue per request.
+ * Runs steps in order, recording a decision for each. While steps answer synchronously (the
+ * validator and the text guards do) nothing is awaited and no promise is made: each `await` costs a
+ * promise and a turn of the microtask queue per request. The first step that returns a promise
+ * hands the rest of the run to `runStepsAfter`, and that promise is returned.
  */
-async function runSteps(
+function runSteps(
   ctx: GuardContext,
   steps: readonly NamedStep[],
   step: GuardDecision['step'],
-): Promise<void> {
-  for (let i = 0; i < steps.length; i++) {
-    const { name, run } = steps[i]!;
+  from = 0,
+): Promise<void> | undefined {
+  for (let i = from; i < steps.length; i++) {
     const started = performance.now();
-    let outcome: GuardOutcomeKind = 'pass';
+    let returned: ReturnType<GuardStep>;
     try {
-      const returned = run(ctx);
-      const result = isPromiseLike(returned) ? await returned : returned;
-      if (result) outcome = result;
+      returned = steps[i]!.run(ctx);
     } catch (error) {
-      const guardError = toLlmGuardError(error);
-      ctx.decisions.push({
-        guard: name,
-        step,
-        outcome: guardError.status === 503 ? 'fail-closed' : 'block',
-        code: guardError.code,
-        durationMs: performance.now() - started,
-        startedAt: started,
-      });
-      throw guardError;
+      throw refusal(ctx, steps[i]!.name, step, started, error);
     }
-    ctx.decisions.push({
-      guard: name,
-      step,
-      outcome,
-      durationMs: performance.now() - started,
-      startedAt: started,
-    });
+    if (isPromiseLike(returned)) return runStepsAfter(ctx, steps, step, i, returned, started);
+    recordPass(ctx, steps[i]!.name, step, returned, started);
   }
+  return undefined;
+}
+
+/** Awaits step `index`'s answer, then runs the steps after it. */
+async function runStepsAfter(
+  ctx: GuardContext,
+  steps: readonly NamedStep[],
+  step: GuardDecision['step'],
+  index: number,
+  pending: PromiseLike<Awaited<ReturnType<GuardStep>>>,
+  started: number,
+): Promise<void> {
+  let result: Awaited<ReturnType<GuardStep>>;
+  try {
+    result = await pending;
+  } catch (error) {
+    throw refusal(ctx, steps[index]!.name, step, started, error);
+  }
+  recordPass(ctx, steps[index]!.name, step, result, started);
+  const rest = runSteps(ctx, steps, step, index + 1);
+  if (rest !== undefined) await rest;
+}
+
+function recordPass(
+  ctx: GuardContext,
+  name: string,
+  step: GuardDecision['step'],
+  result: Awaited<ReturnType<GuardStep>>,
+  started: number,
+): void {
+  ctx.decisions.push({
+    guard: name,
+    step,
+    outcome: result ? result : 'pass',
+    durationMs: performance.now() - started,
+    startedAt: started,
+  });
+}
+
+/** Records the refusal (or fail-closed outage) of a step and returns the error to throw. */
+function refusal(
+  ctx: GuardContext,
+  name: string,
+  step: GuardDecision['step'],
+  started: number,
+  error: unknown,
+): LlmGuardError {
+  const guardError = toLlmGuardError(error);
+  ctx.decisions.push({
+    guard: name,
+    step,
+    outcome: guardError.status === 503 ? 'fail-closed' : 'block',
+    code: guardError.code,
+    durationMs: performance.now() - started,
+    startedAt: started,
+  });
+  return guardError;
 }
 
 function isPromiseLike<T>(value: T | Promise<T>): value is Promise<T> {
@@ -387,12 +431,13 @@ async function readRequestBody(
   const bytes =
     body.kind === 'bytes'
       ? body.bytes
-      : await readBody(body.stream, {
-          maxBytes: limits.maxBytes,
-          contentLength: length,
+      : await readBody(
+          body.stream,
           // A stream that fails by itself when the client goes away needs no abort listener.
-          ...(body.failsOnDisconnect === true ? {} : { signal: ctx.signal }),
-        });
+          body.failsOnDisconnect === true
+            ? { maxBytes: limits.maxBytes, contentLength: length }
+            : { maxBytes: limits.maxBytes, contentLength: length, signal: ctx.signal },
+        );
   if (body.kind === 'bytes' && bytes.byteLength > limits.maxBytes) {
     throw new LlmGuardError('ERR_LLMGUARD_BODY_TOO_LARGE', {
       detail: `The body exceeds ${limits.maxBytes} bytes.`,
