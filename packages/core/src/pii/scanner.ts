@@ -163,6 +163,9 @@ function accept(
     value = groupValue;
   }
   let end = start + value.length;
+  // Validators only ever trim the end, so the left boundary can be judged first: inside a long run
+  // of digits or dots every candidate but the first fails here, before any costly validator runs.
+  if (!leftBoundaryOk(detector.boundary, text, start)) return undefined;
   if (detector.context !== undefined && !contextOk(detector, text, start)) return undefined;
   if (detector.category === 'secret' && looksLikePlaceholder(value, detector.strictFormat)) return undefined;
   if (detector.validate !== undefined) {
@@ -251,6 +254,10 @@ function rescan(
 
 function isAlnum(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+function leftBoundaryOk(boundary: PiiDetector['boundary'], text: string, start: number): boolean {
+  return start === 0 || boundaryOk(boundary, text, start, text.length);
 }
 
 function boundaryOk(boundary: PiiDetector['boundary'], text: string, start: number, end: number): boolean {
