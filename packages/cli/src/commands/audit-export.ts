@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { auditPseudonymKey, exportSubjectRecords, pseudonymize } from '@llmguard/core';
+import { parseCommandLine } from '../command-line.js';
 import type { CliCommand } from '../io.js';
 import { collectKeys, expandAuditFiles, KEY_ARG_OPTIONS, UsageError } from './audit-keys-args.js';
 
@@ -20,31 +20,22 @@ Options:
  * `llmguard audit export --principal user-42 /var/log/llmguard > user-42.jsonl`.
  */
 export const run: CliCommand = async (argv, io) => {
-  const parse = () =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ...KEY_ARG_OPTIONS,
-        subject: { type: 'string' },
-        principal: { type: 'string' },
-        tenant: { type: 'string' },
-        client: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    io.stderr.write(`llmguard audit export: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      ...KEY_ARG_OPTIONS,
+      subject: { type: 'string' },
+      principal: { type: 'string' },
+      tenant: { type: 'string' },
+      client: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'audit export',
+    HELP,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   try {
     const chosen = [values.subject, values.principal, values.client].filter((v) => v !== undefined);
     if (chosen.length !== 1) throw new UsageError('give exactly one of --subject, --principal, --client');

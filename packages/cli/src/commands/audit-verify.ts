@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { verifyAuditFiles } from '@llmguard/core';
+import { parseCommandLine } from '../command-line.js';
 import type { CliCommand } from '../io.js';
 import { collectKeys, expandAuditFiles, KEY_ARG_OPTIONS, UsageError } from './audit-keys-args.js';
 
@@ -26,31 +26,22 @@ Options:
  * LLMGUARD_AUDIT_KEY=… llmguard audit verify /var/log/llmguard
  */
 export const run: CliCommand = async (argv, io) => {
-  const parse = () =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        ...KEY_ARG_OPTIONS,
-        partial: { type: 'boolean' },
-        open: { type: 'boolean' },
-        'allow-unclean': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    io.stderr.write(`llmguard audit verify: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      ...KEY_ARG_OPTIONS,
+      partial: { type: 'boolean' },
+      open: { type: 'boolean' },
+      'allow-unclean': { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'audit verify',
+    HELP,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   try {
     if (positionals.length === 0) throw new UsageError('name at least one audit file');
     const keys = collectKeys(values);

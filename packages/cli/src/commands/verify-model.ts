@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { isLlmGuardError, type VerifyModelOptions, verifyModelFile } from '@llmguard/core';
+import { parseCommandLine } from '../command-line.js';
 import type { CliCommand } from '../io.js';
 
 const HELP = `Usage: llmguard verify-model <file> [--sha256 <hex>] [--sig <file> --pubkey <pem>] [--json]
@@ -14,30 +14,21 @@ Exit 0 when every given check passes, 1 when one fails, 2 on usage errors.
  * `llmguard verify-model models/llama.gguf --sha256 9f…`.
  */
 export const run: CliCommand = async (argv, io) => {
-  const parse = () =>
-    parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        sha256: { type: 'string' },
-        sig: { type: 'string' },
-        pubkey: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse();
-  } catch (error) {
-    io.stderr.write(`llmguard verify-model: ${(error as Error).message}\n\n${HELP}`);
-    return 2;
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      sha256: { type: 'string' },
+      sig: { type: 'string' },
+      pubkey: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    'verify-model',
+    HELP,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(HELP);
-    return 0;
-  }
   const file = positionals[0];
   const usage = (message: string): number => {
     io.stderr.write(`llmguard verify-model: ${message}\n`);
