@@ -84,13 +84,16 @@ describe.each(ADAPTERS)('%s: 50 MB chunked upload', (adapter) => {
         return push(part, encoding);
       };
       // And the bytes taken out of the request stream before the answer was sent: what the guard
-      // consumed (afterwards a framework may discard leftovers while the connection closes).
-      const read = req.read.bind(req);
-      req.read = (size?: number): unknown => {
-        const part: unknown = read(size);
-        if (part instanceof Uint8Array && !res.writableFinished) bodyBytesConsumed += part.byteLength;
-        return part;
-      };
+      // consumed (afterwards a framework may discard leftovers while the connection closes). A
+      // stream hands every chunk it gives out as a 'data' event, whether read() or flowing mode.
+      const emit = req.emit.bind(req) as (event: string | symbol, ...args: unknown[]) => boolean;
+      req.emit = ((event: string | symbol, ...args: unknown[]): boolean => {
+        const part = args[0];
+        if (event === 'data' && part instanceof Uint8Array && !res.writableFinished) {
+          bodyBytesConsumed += part.byteLength;
+        }
+        return emit(event, ...args);
+      }) as typeof req.emit;
     });
   });
   afterAll(() => app.close());

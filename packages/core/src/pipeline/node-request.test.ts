@@ -73,6 +73,14 @@ describe.each([
     expect(Buffer.from(await readBody(nodeBodyStream(source), options(64))).toString()).toBe('{"é":1}');
   });
 
+  it('reads a stream that an earlier middleware paused', async () => {
+    const source = new PassThrough();
+    source.pause();
+    const reading = readBody(nodeBodyStream(source), options(64));
+    source.end('{"paused":true}');
+    expect(Buffer.from(await reading).toString()).toBe('{"paused":true}');
+  });
+
   it('turns a stream error into a read error', async () => {
     const source = new PassThrough();
     const reading = readBody(nodeBodyStream(source), options(1024)).catch((e: unknown) => e);
