@@ -51,6 +51,11 @@ export interface PiiDetector {
   /** How far before the value context words are looked for. Default 48. */
   readonly contextWindow?: number;
   /**
+   * Longest value of this type. A longer candidate is a run of look-alike text, not one value, and
+   * is rejected before any validator runs. Default 8192.
+   */
+  readonly maxLength?: number;
+  /**
    * The pattern pins the whole documented structure (exact length, fixed suffix or checksum), so
    * only blanked-out values (`xxxxxxxx`, `${VAR}`) count as placeholders, not sample-looking text
    * such as `abc123`. Default `false`.

@@ -1,5 +1,5 @@
 import type { PiiDetector } from '../types.js';
-import { ibanValid } from '../validators/iban.js';
+import { ibanLength, ibanValid } from '../validators/iban.js';
 import { ipv4Valid, ipv6Valid, macValid } from '../validators/network.js';
 import { paymentCardValid } from '../validators/payment-card.js';
 import { phoneValid } from '../validators/phone.js';
@@ -103,7 +103,9 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'IP_ADDRESS',
     category: 'pii',
-    pattern: '\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}(?:/\\d{1,2})?',
+    // Longer dotted runs are matched whole (and rejected): one candidate per 16 octets of a flood
+    // such as `1.1.1.1.…`, not one per address-sized slice.
+    pattern: '\\d{1,3}(?:\\.\\d{1,3}){3,15}(?:/\\d{1,2})?',
     boundary: 'none',
     window: 24,
     priority: PRIORITY.network,
@@ -113,7 +115,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     type: 'IP_ADDRESS',
     category: 'pii',
     pattern:
-      '(?:[0-9A-Fa-f]{0,4}:){2,7}(?:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|[0-9A-Fa-f]{1,4})?(?:/\\d{1,3})?',
+      '(?:[0-9A-Fa-f]{0,4}:){2,20}(?:\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|[0-9A-Fa-f]{1,4})?(?:/\\d{1,3})?',
     boundary: 'none',
     window: 64,
     priority: PRIORITY.network,
@@ -122,7 +124,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'MAC_ADDRESS',
     category: 'pii',
-    pattern: '[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}',
+    // Up to 16 groups: a longer colon run (`ab:ab:ab:…`) is one rejected candidate per 16 groups.
+    pattern: '[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5,15}|[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}\\.[0-9A-Fa-f]{4}',
     boundary: 'none',
     window: 24,
     priority: PRIORITY.network + 2,
@@ -205,14 +208,20 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   },
 ];
 
-/** Accepts an IBAN, or the leading part of a longer run that is exactly one (glued trailing text). */
+/**
+ * Accepts an IBAN, or the leading part of a longer run that is exactly one (glued trailing text).
+ * The country fixes the length, so only one prefix is ever checked: constant work per candidate,
+ * even inside a flood of `DE89 DE89 …`.
+ */
 function ibanPrefixLength(value: string): boolean | number {
-  if (ibanValid(value)) return true;
+  const expected = ibanLength(value);
+  if (expected === undefined) return false;
   let compact = 0;
   for (let i = 0; i < value.length; i++) {
     if (value[i] !== ' ' && value[i] !== '-') compact++;
-    if (compact >= 15 && (value[i + 1] === ' ' || value[i + 1] === '-') && ibanValid(value.slice(0, i + 1)))
-      return i + 1;
+    if (compact < expected) continue;
+    if (i + 1 === value.length) return ibanValid(value);
+    return (value[i + 1] === ' ' || value[i + 1] === '-') && ibanValid(value.slice(0, i + 1)) ? i + 1 : false;
   }
   return false;
 }

@@ -93,6 +93,17 @@ const IBAN_LENGTHS: Readonly<Record<string, number>> = {
 };
 
 /**
+ * Length of an IBAN of the country its first two letters name (either case), or `undefined` when
+ * they name no IBAN country.
+ *
+ * @example
+ * ibanLength('de89…'); // 22
+ */
+export function ibanLength(value: string): number | undefined {
+  return IBAN_LENGTHS[value.slice(0, 2).toUpperCase()];
+}
+
+/**
  * IBAN: known country, that country's length, and the ISO 7064 mod-97 check equal to 1.
  * Spaces are ignored; letters may be upper or lower case.
  *

@@ -15,6 +15,10 @@ const isWordish = (ch: string | undefined): boolean =>
  * ipv4Valid('10.0.0.1', 'host 10.0.0.1', 5, 13); // true
  */
 export function ipv4Valid(value: string, text: string, start: number, end: number): boolean | number {
+  // Neighbours first: inside a run of dotted digits (`1.1.1.1.1…`) this rejects at once.
+  const before = text[start - 1];
+  if (before !== undefined && (isWordish(before) || (before === '.' && isDigit(text[start - 2] ?? ''))))
+    return false;
   const [address, prefix] = value.split('/');
   if (prefix !== undefined && Number(prefix) > 32)
     return ipv4Valid(address!, text, start, start + address!.length) ? address!.length : false;
@@ -24,10 +28,7 @@ export function ipv4Valid(value: string, text: string, start: number, end: numbe
     if (octet.length === 0 || octet.length > 3 || Number(octet) > 255) return false;
     if (octet.length > 1 && octet.startsWith('0')) return false;
   }
-  const before = text[start - 1];
   const after = text[end];
-  if (before !== undefined && (isWordish(before) || (before === '.' && isDigit(text[start - 2] ?? ''))))
-    return false;
   if (after !== undefined && (isWordish(after) || (after === '.' && isDigit(text[end + 1] ?? ''))))
     return false;
   return true;
@@ -42,6 +43,8 @@ export function ipv4Valid(value: string, text: string, start: number, end: numbe
  * ipv6Valid('2001:db8::1', '2001:db8::1', 0, 11); // true
  */
 export function ipv6Valid(value: string, text: string, start: number, end: number): boolean | number {
+  // 45 characters for the longest text form (IPv4-mapped, RFC 4291 §2.2) and `/128`.
+  if (value.length > 49) return false;
   const [address, prefix] = value.split('/');
   if (address === undefined || !isIPv6(address)) return false;
   if (prefix !== undefined && (prefix.length === 0 || Number(prefix) > 128)) return address.length;
@@ -69,6 +72,7 @@ export function ipv6Valid(value: string, text: string, start: number, end: numbe
  * macValid('00:1A:2B:3C:4D:5E'); // true
  */
 export function macValid(value: string, text: string, start: number, end: number): boolean {
+  if (value.length !== 17 && value.length !== 14) return false;
   if (value.includes('.')) {
     if (!re2(String.raw`^[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}$`).test(value)) return false;
   } else {

@@ -56,6 +56,19 @@ function hasLetter(text: string): boolean {
   }
   return text.includes('#');
 }
+/**
+ * The phone pattern stops after seven digit groups; when digits follow right there (`1-1-1-1-1-1-1-1…`,
+ * a table row of numbers) the candidate is a slice of a longer run, not one number. Checked first,
+ * so a flood of such slices costs a few character reads each, not the metadata lookups.
+ */
+function continuesDigitRun(text: string, end: number): boolean {
+  const next = text.charCodeAt(end);
+  if (next >= 48 && next <= 57) return true;
+  if (next !== 32 && next !== 45 && next !== 46) return false;
+  const after = text.charCodeAt(end + 1);
+  return after >= 48 && after <= 57;
+}
+
 const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
 
 /**
@@ -68,6 +81,7 @@ const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
  * phoneValid('+44 20 7123 4567', 'Call +44 20 7123 4567', 5, 21); // true
  */
 export function phoneValid(value: string, text: string, start: number, end: number): boolean {
+  if (continuesDigitRun(text, end)) return false;
   const core = hasSeparator(value, 'xX#') ? value.replace(EXTENSION, '') : value;
   const digits = digitsOf(core);
   if (digits.length < 6 || digits.length > 15) return false;
