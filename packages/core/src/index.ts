@@ -249,6 +249,7 @@ export {
   type GuardRefusal,
   type GuardResult,
   type PipelineOptions,
+  requestIdFor,
 } from './pipeline/pipeline.js';
 export type { GuardRequest, RequestBody } from './pipeline/request.js';
 export { resolveGuardPipeline } from './pipeline/resolve-pipeline.js';

@@ -356,8 +356,7 @@ class RequestContext implements GuardContext {
     request: GuardRequest,
     resolveClientIp: ((request: GuardRequest) => string | undefined) | undefined,
   ) {
-    const supplied = request.header('x-request-id');
-    this.requestId = supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
+    this.requestId = requestIdFor(request.header('x-request-id'));
     this.method = request.method.toUpperCase();
     this.path = normalizePath(request.url);
     this.url = request.url;
@@ -475,6 +474,18 @@ export function isJsonMediaType(contentType: string): boolean {
   return (
     suffixStart > 'application/'.length && !essence.slice('application/'.length, suffixStart).includes('/')
   );
+}
+
+/**
+ * The request id of a request: the client's `x-request-id` when it is well formed (1–128 characters
+ * from `A–Z a–z 0–9 . _ : -`), otherwise a new random UUID. Adapters use it for answers they send
+ * without running the pipeline (a framework's own body-parser errors).
+ *
+ * @example
+ * res.setHeader('x-request-id', requestIdFor(req.get('x-request-id')));
+ */
+export function requestIdFor(supplied: string | undefined): string {
+  return supplied !== undefined && isWellFormedRequestId(supplied) ? supplied : randomUUID();
 }
 
 /** 1–128 characters from `A–Z a–z 0–9 . _ : -`: safe to echo in a header and to log. */
