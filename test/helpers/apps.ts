@@ -7,12 +7,16 @@ import { llmGuard as expressGuard } from '@llmguard/express';
 import { llmGuard as fastifyGuard } from '@llmguard/fastify';
 import { llmGuard as honoGuard, type LlmGuardEnv } from '@llmguard/hono';
 import express from 'express';
+import express4 from 'express4';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 
-/** The three adapters every contract test runs against. */
-export type AdapterName = 'express' | 'hono' | 'fastify';
-export const ADAPTERS: readonly AdapterName[] = ['express', 'hono', 'fastify'];
+/**
+ * The adapters every contract test runs against: the three frameworks, and `@llmguard/express`
+ * once more on Express 4 (its peer range covers both majors).
+ */
+export type AdapterName = 'express' | 'express4' | 'hono' | 'fastify';
+export const ADAPTERS: readonly AdapterName[] = ['express', 'express4', 'hono', 'fastify'];
 
 /** One request that reached the host handler, as the handler saw it. */
 export interface UpstreamCall {
@@ -83,7 +87,10 @@ export function startApp(adapter: AdapterName, options: AppOptions = {}): Promis
   };
   switch (adapter) {
     case 'express':
-      return startExpress(options, calls, record);
+      return startExpress(express, '/v1/*splat', 'express', options, calls, record);
+    case 'express4':
+      // Express 4 routes with path-to-regexp 0.1: a bare `*` instead of a named wildcard.
+      return startExpress(express4, '/v1/*', 'express4', options, calls, record);
     case 'hono':
       return startHono(options, calls, record);
     case 'fastify':
@@ -146,19 +153,22 @@ function closeServer(server: Server): Promise<void> {
 }
 
 async function startExpress(
+  createApp: typeof express,
+  wildcard: string,
+  adapter: 'express' | 'express4',
   options: AppOptions,
   calls: UpstreamCall[],
   record: Record_,
 ): Promise<RunningApp> {
-  const app = express();
+  const app = createApp();
   app.disable('x-powered-by');
   app.get('/health', (_req, res) => {
     res.setHeader('content-type', 'text/plain');
     res.end('ok');
   });
-  if (options.expressJson === true) app.use(express.json());
+  if (options.expressJson === true) app.use(createApp.json());
   app.use('/v1', expressGuard(options.guard));
-  app.all('/v1/*splat', async (req, res, next) => {
+  app.all(wildcard, async (req, res, next) => {
     try {
       const reply = await record({
         path: req.path,
@@ -181,7 +191,7 @@ async function startExpress(
   });
   const server = app.listen(0, '127.0.0.1');
   const url = await listening(server);
-  return { adapter: 'express', url, calls, server, close: () => closeServer(server) };
+  return { adapter, url, calls, server, close: () => closeServer(server) };
 }
 
 async function startHono(options: AppOptions, calls: UpstreamCall[], record: Record_): Promise<RunningApp> {

@@ -114,7 +114,7 @@ describe('API key plaintext never leaks', () => {
       statuses.push(await call(url, `/v1/chat/completions?api_key=${key}`, {}, chat));
     }
     const perAdapter = [200, 200, 401, 401, 401, 403, 401, 400, 401];
-    expect(statuses).toEqual([...perAdapter, ...perAdapter, ...perAdapter]);
+    expect(statuses).toEqual(urls.flatMap(() => perAdapter));
 
     const listed = await cli('keys', 'list', '--file', file);
     const listedJson = await cli('keys', 'list', '--file', file, '--json');
@@ -122,7 +122,7 @@ describe('API key plaintext never leaks', () => {
     cliOutput.push(listed.stdout, listed.stderr, listedJson.stdout, revoked.stdout, revoked.stderr);
     for (const url of urls)
       statuses.push(await call(url, '/v1/chat/completions', { 'x-api-key': key }, chat));
-    expect(statuses.slice(-3)).toEqual([401, 401, 401]);
+    expect(statuses.slice(-urls.length)).toEqual(urls.map(() => 401));
 
     // Stop the server so the audit logger flushes everything it buffered before the output is read.
     await stopServer();
