@@ -7,6 +7,8 @@ const SET_MAX_MEM = 32 << 20;
 
 /** Longest value a detector reports unless it says otherwise; longer runs are not one value. */
 const DEFAULT_MAX_LENGTH = 8192;
+/** Text a context match may hold besides its value group (`aws_secret_access_key = "`). */
+const NAME_ALLOWANCE = 512;
 /**
  * Text searched after a context word, beyond the context window itself: room for the longest value
  * a context-gated pattern can match (dates, passport and licence numbers are under 40 characters).
@@ -288,6 +290,8 @@ function accept(
   let start = matchStart;
   let value = matched;
   if (detector.groups !== undefined) {
+    // Checked before the groups are extracted (a backtracking pass over the whole match).
+    if (matched.length > detector.maxLength + NAME_ALLOWANCE) return undefined;
     const m = detector.groups.exec(matched);
     const span = m?.indices?.[detector.valueGroup];
     const groupValue = m?.[detector.valueGroup];
@@ -302,7 +306,6 @@ function accept(
   // of digits or dots every candidate but the first fails here, before any costly validator runs.
   if (!leftBoundaryOk(detector.boundary, text, start)) return undefined;
   if (detector.context !== undefined && !contextOk(detector, text, start)) return undefined;
-  if (detector.category === 'secret' && looksLikePlaceholder(value, detector.strictFormat)) return undefined;
   if (detector.validate !== undefined) {
     const verdict = detector.validate(value, text, start, end);
     if (verdict === false || verdict === 0) return undefined;
@@ -311,6 +314,8 @@ function accept(
       end = start + verdict;
     }
   }
+  // After the validator, which rejects most look-alikes at a glance (`scheme://a:` without `@`).
+  if (detector.category === 'secret' && looksLikePlaceholder(value, detector.strictFormat)) return undefined;
   // Checked on the final span: a validator may have trimmed glued text ("…8901 in a sentence").
   if (!boundaryOk(detector.boundary, text, start, end)) return undefined;
   return { type: detector.type, category: detector.category, start, end, value, priority: detector.priority };
@@ -418,15 +423,17 @@ function leftBoundaryOk(boundary: PiiDetector['boundary'], text: string, start: 
 
 function boundaryOk(boundary: PiiDetector['boundary'], text: string, start: number, end: number): boolean {
   if (boundary === 'none') return true;
-  const before = start > 0 ? text.charCodeAt(start - 1) : -1;
-  const after = end < text.length ? text.charCodeAt(end) : -1;
-  const blocked = (code: number): boolean => {
-    if (code < 0) return false;
-    if (boundary === 'digit') return code >= 48 && code <= 57;
-    if (boundary === 'alnum') return isAlnum(code);
-    return isAlnum(code) || code === 95;
-  };
-  return !blocked(before) && !blocked(after);
+  return (
+    !blocks(boundary, start > 0 ? text.charCodeAt(start - 1) : -1) && !blocks(boundary, text.charCodeAt(end))
+  );
+}
+
+/** Whether a neighbouring character (`NaN` or -1: none) breaks the boundary. */
+function blocks(boundary: PiiDetector['boundary'], code: number): boolean {
+  if (!(code >= 0)) return false;
+  if (boundary === 'digit') return code >= 48 && code <= 57;
+  if (boundary === 'alnum') return isAlnum(code);
+  return isAlnum(code) || code === 95;
 }
 
 function contextOk(detector: CompiledDetector, text: string, start: number): boolean {

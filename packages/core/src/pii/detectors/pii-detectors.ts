@@ -49,13 +49,12 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     window: 32,
     priority: PRIORITY.checksum,
     validate: (value, text, start) => {
+      if (!paymentCardValid(value)) return false;
       // "RS35 2600 0560 1001 6113 70": a grouped run that continues an earlier group is not a card.
-      if (
+      return !(
         re2('[ -]').test(value) &&
         re2(String.raw`[A-Za-z]{2}\d{2}[ -]$`).test(text.slice(Math.max(0, start - 5), start))
-      )
-        return false;
-      return paymentCardValid(value);
+      );
     },
   },
   {
@@ -134,7 +133,10 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'PHONE',
     category: 'pii',
-    pattern: '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,6}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
+    // Up to 15 digit groups, though no number has more than 7: a longer run of numbers
+    // (`1-1-1-1-…`) is one rejected candidate per 15 groups instead of one per 7.
+    pattern:
+      '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,14}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
     ignoreCase: true,
     boundary: 'alnum',
     window: 40,

@@ -379,7 +379,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'DATABASE_URL',
     category: 'secret',
-    pattern: `(?i:${DB_SCHEMES})://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?)?`,
+    pattern: `(?i:${DB_SCHEMES})://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
     boundary: 'none',
     window: 48,
     priority: CREDENTIAL + 2,
@@ -391,10 +391,12 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     // The scheme is unbounded in the pattern and bounded here: a counted run that must start with a
     // letter (`[A-Za-z][…]{1,20}`) makes RE2's DFA track which of the last 20 characters were
     // letters, and random hex text then costs ~1 µs a character instead of ~20 ns.
-    pattern: `[A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?)?`,
+    pattern: `[A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
     boundary: 'none',
     window: 48,
     priority: CREDENTIAL + 1,
+    // Without `@` a candidate is only the end of the text, still held while a stream may complete it:
+    // `scheme://a:b` followed by anything else has no credentials, so floods of it yield nothing.
     validate: (value) => value.indexOf('://') <= MAX_SCHEME && credentialPasswordValid(value),
   },
   {

@@ -37,12 +37,13 @@ const ISSUERS: readonly {
 export function paymentCardValid(value: string): boolean {
   const digits = digitsOf(value);
   if (digits.length < 12 || digits.length > 19) return false;
-  if (isOneRepeatedChar(digits)) return false;
+  // Luhn first: it is arithmetic only and rejects nine in ten random digit runs.
+  if (!luhnValid(digits) || isOneRepeatedChar(digits)) return false;
   const issued = ISSUERS.some(
     (issuer) =>
       issuer.lengths.includes(digits.length) &&
       Number(digits.slice(0, issuer.digits)) >= issuer.from &&
       Number(digits.slice(0, issuer.digits)) <= issuer.to,
   );
-  return issued && luhnValid(digits);
+  return issued;
 }

@@ -1,5 +1,4 @@
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
-import { digitsOf } from './luhn.js';
 import { re2 } from './re2-cache.js';
 
 /** Regions tried for national-format numbers that carry no `+` country code. */
@@ -42,6 +41,27 @@ const NOT_A_PHONE = re2(
   String.raw`^(?:\d{4}[-. ]\d{1,2}[-. ]\d{1,2}|\d{1,2}[-. ]\d{1,2}[-. ]\d{4}|\d{3}[-. ]\d{2}[-. ]\d{4}|\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\d{4}[ -]\d{4}[ -]\d{4}[ -]\d{1,7})$`,
 );
 
+/** The North American layout ends in `555-0132`: three digits, a separator, four digits. */
+function endsLikeNanp(core: string): boolean {
+  const n = core.length;
+  if (n < 8) return false;
+  for (const i of [1, 2, 3, 4, 6, 7, 8]) {
+    const code = core.charCodeAt(n - i);
+    if (code < 48 || code > 57) return false;
+  }
+  const separator = core[n - 5];
+  return separator === ' ' || separator === '.' || separator === '-';
+}
+
+function countDigits(value: string): number {
+  let count = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 48 && code <= 57) count++;
+  }
+  return count;
+}
+
 /** Whether `text` contains any of the characters of `set`. */
 function hasSeparator(text: string, set: string): boolean {
   for (let i = 0; i < text.length; i++) if (set.includes(text[i]!)) return true;
@@ -49,15 +69,17 @@ function hasSeparator(text: string, set: string): boolean {
 }
 
 /** Phone words are letters: text without any cannot label a number, so the RE2 checks are skipped. */
-function hasLetter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i) | 32;
-    if ((code >= 97 && code <= 122) || text.charCodeAt(i) > 127) return true;
+function hasLetter(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i);
+    const lower = code | 32;
+    if ((lower >= 97 && lower <= 122) || code > 127 || code === 35) return true;
   }
-  return text.includes('#');
+  return false;
 }
+
 /**
- * The phone pattern stops after seven digit groups; when digits follow right there (`1-1-1-1-1-1-1-1…`,
+ * The phone pattern stops after fifteen digit groups; when digits follow right there (`1-1-1-1-…`,
  * a table row of numbers) the candidate is a slice of a longer run, not one number. Checked first,
  * so a flood of such slices costs a few character reads each, not the metadata lookups.
  */
@@ -83,26 +105,51 @@ const EXTENSION = re2(String.raw`\s?(?:x|ext\.?|#)\s?\d{1,6}$`, 'i');
 export function phoneValid(value: string, text: string, start: number, end: number): boolean {
   if (continuesDigitRun(text, end)) return false;
   const core = hasSeparator(value, 'xX#') ? value.replace(EXTENSION, '') : value;
-  const digits = digitsOf(core);
-  if (digits.length < 6 || digits.length > 15) return false;
-  if (NOT_A_PHONE.test(core)) return false;
+  const digits = countDigits(core);
+  if (digits < 6 || digits > 15) return false;
   // "00" is an international prefix only in a grouped layout such as 001-748-088-2851.
   const international =
     core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && hasSeparator(core, ' .-'));
   if (international) {
-    const parsed = parsePhoneNumberFromString(core.startsWith('+') ? core : `+${core.slice(2)}`);
-    if (parsed?.isPossible() === true) return true;
-    return core.startsWith('001') && digits.length === 13;
+    if (NOT_A_PHONE.test(core)) return false;
+    if (possibleInternational(core.startsWith('+') ? core : `+${core.slice(2)}`)) return true;
+    return core.startsWith('001') && digits === 13;
   }
-  if (NANP.test(value)) return true;
-  const before = text.slice(Math.max(0, start - 40), start);
-  const after = text.slice(end, end + 16);
+  // Cheap tests first: a national number needs the North American layout (10, 11 or 13 digits)
+  // or a letter nearby that could be a phone word. A run of bare numbers has neither.
+  const nanpLength = (digits === 10 || digits === 11 || digits === 13) && endsLikeNanp(core);
+  const labelledBefore = hasLetter(text, Math.max(0, start - 40), start);
+  const labelledAfter = hasLetter(text, end, Math.min(text.length, end + 16));
+  if (!nanpLength && !labelledBefore && !labelledAfter) return false;
+  if (NOT_A_PHONE.test(core)) return false;
+  if (nanpLength && NANP.test(value)) return true;
+  const before = labelledBefore ? text.slice(Math.max(0, start - 40), start) : '';
   const separated = hasSeparator(core, ' .()-');
-  const labelledBefore = hasLetter(before);
-  if ((labelledBefore && STRONG_BEFORE.test(before)) || (hasLetter(after) && AFTER.test(after)))
-    return separated || (digits.length >= 7 && digits.length <= 12);
-  if (labelledBefore && digits.length >= 7 && digits.length <= 12 && WEAK_BEFORE.test(before)) {
+  if (
+    (labelledBefore && STRONG_BEFORE.test(before)) ||
+    (labelledAfter && AFTER.test(text.slice(end, end + 16)))
+  )
+    return separated || (digits >= 7 && digits <= 12);
+  if (labelledBefore && digits >= 7 && digits <= 12 && WEAK_BEFORE.test(before)) {
     return NATIONAL_REGIONS.some((region) => parsePhoneNumberFromString(core, region)?.isValid() === true);
   }
   return false;
+}
+
+/**
+ * Verdicts of the metadata lookup (~10 µs each) for the last few hundred distinct numbers: the same
+ * number repeated through a document, or a flood of one, is looked up once.
+ */
+const POSSIBLE_CACHE = new Map<string, boolean>();
+const POSSIBLE_CACHE_SIZE = 512;
+
+function possibleInternational(number: string): boolean {
+  let verdict = POSSIBLE_CACHE.get(number);
+  if (verdict === undefined) {
+    verdict = parsePhoneNumberFromString(number)?.isPossible() === true;
+    if (POSSIBLE_CACHE.size >= POSSIBLE_CACHE_SIZE)
+      POSSIBLE_CACHE.delete(POSSIBLE_CACHE.keys().next().value!);
+    POSSIBLE_CACHE.set(number, verdict);
+  }
+  return verdict;
 }
