@@ -185,6 +185,17 @@ describe('foundation contract: identical behaviour on every adapter', () => {
     for (const res of results.values()) expect(res.status).toBe(200);
   });
 
+  it('accepts a structured-syntax JSON type (application/*+json) and hands over the body', async () => {
+    const results = await onAll('/v1/chat/completions', {
+      headers: { 'content-type': 'application/vnd.example+json; charset=utf-8' },
+      body: JSON.stringify(CHAT),
+    });
+    for (const [adapter, res] of results) {
+      expect(res.status).toBe(200);
+      expect(lastCall(adapter)!.body).toEqual(CHAT);
+    }
+  });
+
   it('takes the client address from the connection, never from X-Forwarded-For', async () => {
     await onAll('/v1/chat/completions', {
       headers: { ...JSON_HEADERS, 'x-forwarded-for': '203.0.113.9', forwarded: 'for=203.0.113.9' },

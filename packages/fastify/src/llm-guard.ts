@@ -67,28 +67,35 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
     app.initialConfig.onConstructorPoisoning ?? 'error',
   );
   const instanceLimit = app.initialConfig.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  try {
-    // A stream parser, not `parseAs: 'string'`: a guarded request's body is handed over without
-    // Fastify reading a stream first (no stream made, no listeners, no ticks before the handler).
-    app.addContentTypeParser('application/json', function llmGuardJsonParser(request, payload, done) {
-      const pass = request.llmGuard;
-      if (pass !== null && pass.body !== undefined) {
-        done(null, pass.body);
-        return;
-      }
-      readText(
-        request,
-        payload as BodyStream,
-        request.routeOptions.bodyLimit ?? instanceLimit,
-        (error, text) => {
-          if (error !== null) done(error, undefined);
-          else defaultJson(request, text, done);
-        },
-      );
+  // A stream parser, not `parseAs: 'string'`: a guarded request's body is handed over without
+  // Fastify reading a stream first (no stream made, no listeners, no ticks before the handler).
+  const llmGuardJsonParser = (
+    request: FastifyRequest,
+    payload: NodeJS.ReadableStream,
+    done: (error: Error | null, body?: unknown) => void,
+  ): void => {
+    const pass = request.llmGuard;
+    if (pass !== null && pass.body !== undefined) {
+      done(null, pass.body);
+      return;
+    }
+    readText(request, payload as BodyStream, request.routeOptions.bodyLimit ?? instanceLimit, (error, text) => {
+      if (error !== null) done(error, undefined);
+      else defaultJson(request, text, done);
     });
+  };
+  try {
+    app.addContentTypeParser('application/json', llmGuardJsonParser);
     handsOverJson = true;
   } catch (error) {
     // FST_ERR_CTP_ALREADY_PRESENT: the application's own JSON parser stays in charge.
+    if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_ALREADY_PRESENT') throw error;
+  }
+  // `application/*+json` (RFC 6839), which the core accepts as JSON too, as the other adapters do.
+  // Fastify tries exact types before patterns, so an application's parser for one such type wins.
+  try {
+    app.addContentTypeParser(STRUCTURED_JSON, llmGuardJsonParser);
+  } catch (error) {
     if ((error as { code?: unknown }).code !== 'FST_ERR_CTP_ALREADY_PRESENT') throw error;
   }
 
@@ -240,6 +247,9 @@ function readText(
   payload.on('error', onEnd);
   payload.resume();
 }
+
+/** `application/<subtype>+json`, parameters allowed (RFC 6839 §3.1 structured syntax suffix). */
+const STRUCTURED_JSON = /^application\/[\w!#$&^.+-]+\+json(?:\s*;|$)/i;
 
 /** Fastify's own default `bodyLimit` (1 MiB), for an instance whose config does not report one. */
 const DEFAULT_BODY_LIMIT = 1_048_576;
