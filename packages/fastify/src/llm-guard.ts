@@ -79,10 +79,15 @@ const plugin: FastifyPluginCallback<FastifyLlmGuardOptions> = function llmGuardP
       done(null, pass.body);
       return;
     }
-    readText(request, payload as BodyStream, request.routeOptions.bodyLimit ?? instanceLimit, (error, text) => {
-      if (error !== null) done(error, undefined);
-      else defaultJson(request, text, done);
-    });
+    readText(
+      request,
+      payload as BodyStream,
+      request.routeOptions.bodyLimit ?? instanceLimit,
+      (error, text) => {
+        if (error !== null) done(error, undefined);
+        else defaultJson(request, text, done);
+      },
+    );
   };
   try {
     app.addContentTypeParser('application/json', llmGuardJsonParser);
