@@ -332,6 +332,8 @@ const PLACEHOLDER_WORDS = [
   '****',
   '....',
   'abc123',
+  'sample',
+  'dummy',
 ];
 /**
  * Four-letter words occur by chance in long random bodies (a 1,600-character PEM key holds `here`

@@ -230,6 +230,22 @@ describe.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])(
 );
 
 describe('streaming redaction cost', () => {
+  it('holds back only its window during a flood of look-alike digits, then redacts what follows', () => {
+    const t = createStreamRedactor(scanner, mask);
+    const text = `${'4'.repeat(200_000)} card 4111 1111 1111 1111 end`;
+    let out = '';
+    let maxHeld = 0;
+    for (let i = 0; i < text.length; i += 64) {
+      out += t.push(text.slice(i, i + 64));
+      maxHeld = Math.max(maxHeld, Math.min(i + 64, text.length) - out.length);
+    }
+    out += t.flush();
+    // The window plus 24 characters of right context, plus one scan batch of four 64-character pieces.
+    expect(maxHeld).toBeLessThanOrEqual(scanner.window + 24 + 4 * 64 + 64);
+    expect(out).toBe(redactText(scanner, text, mask));
+    expect(out.endsWith(' card [CREDIT_CARD] end')).toBe(true);
+  });
+
   it('stays linear while a long token keeps growing in small pieces', () => {
     const t = createStreamRedactor(scanner, mask);
     const header = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIx';

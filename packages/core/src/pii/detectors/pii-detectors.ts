@@ -104,7 +104,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     category: 'pii',
     // Longer dotted runs are matched whole (and rejected): one candidate per 16 octets of a flood
     // such as `1.1.1.1.…`, not one per address-sized slice.
-    pattern: '\\d{1,3}(?:\\.\\d{1,3}){3,15}(?:/\\d{1,2})?',
+    pattern: '\\d{1,3}(?:\\.\\d{1,3}){3,15}(?:/\\d{1,3})?',
     boundary: 'none',
     window: 24,
     priority: PRIORITY.network,
@@ -133,10 +133,11 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'PHONE',
     category: 'pii',
-    // Up to 15 digit groups, though no number has more than 7: a longer run of numbers
-    // (`1-1-1-1-…`) is one rejected candidate per 15 groups instead of one per 7.
+    // At least 6 groups of one or more digits (separators are optional, so this is "at least 6
+    // digits", the shortest phone number) and at most 15: `00:00:…` or `1 2 ` yields no candidate,
+    // and a longer run of numbers (`1-1-1-1-…`) is one rejected candidate per 15 groups.
     pattern:
-      '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){1,14}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
+      '(?:\\+|00)?\\(?\\d{1,4}\\)?(?:[ .-]?\\(?\\d{1,5}\\)?){5,14}(?:[ ]?(?:x|ext\\.?|#)[ ]?\\d{1,6})?',
     ignoreCase: true,
     boundary: 'alnum',
     window: 40,
@@ -162,7 +163,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     boundary: 'alnum',
     window: 16,
     priority: PRIORITY.contextual,
-    context: ['passport', 'passeport', 'reisepass', 'pasaporte', 'passaporto', 'paspoort'],
+    context: ['passport', 'passeport', 'reisepass', 'pasaporte', 'passaporto', 'paspoort', 'travel document'],
     contextWindow: 48,
   },
   {

@@ -338,6 +338,51 @@ const CASES: readonly Case[] = [
     hit: () => `curl -u "${draw(BASE62, 20)}:" https://api.example.net`,
     miss: () => 'curl -u admin: https://api.example.net',
   },
+  {
+    type: 'TWITTER_BEARER_TOKEN',
+    hit: () => `${'A'.repeat(22)}${draw(BASE62, 20)}%2B${draw(BASE62, 24)}%3D${draw(BASE62, 40)}`,
+    // The same run of `A`s and length, but no URL-encoded character: not the bearer-token layout.
+    miss: () => `${'A'.repeat(22)}${draw(BASE62, 90)}`,
+  },
+  {
+    type: 'FLUTTERWAVE_SECRET_KEY',
+    hit: () => `FLWSECK_TEST-${draw('abcdefgh0123456789', 32)}-X`,
+    // Public keys share the layout and are meant to be published.
+    miss: () => `FLWPUBK_TEST-${draw('abcdefgh0123456789', 32)}-X`,
+  },
+  {
+    type: 'DUFFEL_API_TOKEN',
+    hit: () => `duffel_live_${draw(URL_SAFE, 43)}`,
+    miss: () => `duffel_live_${draw(URL_SAFE, 30)}`,
+  },
+  {
+    type: 'DEFINED_NETWORKING_KEY',
+    hit: () => `dnkey-${draw(`${HEX}xyz`, 26)}-${draw(`${HEX}xyz`, 52)}`,
+    miss: () => `dnkey-${draw(HEX, 26)}`,
+  },
+  {
+    type: 'YANDEX_TOKEN',
+    hit: () => `AQVN${draw(URL_SAFE, 36)}`,
+    miss: () => `AQVN${draw(URL_SAFE, 20)}`,
+  },
+  {
+    type: 'YANDEX_TOKEN',
+    hit: () => `y0_${draw(URL_SAFE, 60)}`,
+    // A snake_case identifier that happens to start with `y0_` has no random body.
+    miss: () => `y0_${'coordinate_of_the_upper_left_corner_in_pixels_'.repeat(2)}`,
+  },
+  {
+    type: 'POSTHOG_PERSONAL_API_KEY',
+    hit: () => `phx_${draw(BASE62, 43)}`,
+    // Project keys (`phc_`) are public by design.
+    miss: () => `phc_${draw(BASE62, 43)}`,
+  },
+  {
+    type: 'LANGFUSE_SECRET_KEY',
+    hit: () => `sk-lf-${uuid4()}`,
+    // The public half of the key pair.
+    miss: () => `pk-lf-${uuid4()}`,
+  },
 ];
 
 describe('credential formats', () => {

@@ -329,6 +329,27 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   ),
   token('ASANA_TOKEN', '[0-2]/\\d{16}(?:/\\d{16})?:[A-Za-z0-9]{32}', { validate: randomish(3.5) }),
   token('MAILGUN_API_KEY', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', { validate: randomish(3.3) }),
+  // X (Twitter) app-only bearer tokens: a run of `A`s, then URL-encoded base64 (`%2B`, `%3D`).
+  token('TWITTER_BEARER_TOKEN', 'A{20,24}[A-Za-z0-9%]{70,140}', {
+    window: 160,
+    validate: (v) => v.includes('%') && shannonEntropy(v.replace(re2('^A+'), '')) >= 4.0,
+  }),
+  token('FLUTTERWAVE_SECRET_KEY', 'FLWSECK(?:_TEST)?-[a-h0-9]{32}-X|FLWSECK(?:_TEST)?[a-h0-9]{12}', {
+    validate: randomish(3.0),
+  }),
+  token('DUFFEL_API_TOKEN', 'duffel_(?:test|live)_[A-Za-z0-9_=-]{43}', { window: 72 }),
+  token('DEFINED_NETWORKING_KEY', 'dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}', { window: 96 }),
+  // Yandex Cloud API keys (`AQVN…`), IAM tokens (`t1.…`) and OAuth tokens (`y0_…`).
+  token(
+    'YANDEX_TOKEN',
+    'AQVN[A-Za-z0-9_-]{35,38}|t1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|y[0-3]_[A-Za-z0-9_-]{55,199}',
+    {
+      window: 128,
+      validate: (v) => shannonEntropy(v) >= 4.0 && re2('[0-9]').test(v),
+    },
+  ),
+  token('POSTHOG_PERSONAL_API_KEY', 'phx_[A-Za-z0-9]{43}', { validate: randomish(3.5) }),
+  token('LANGFUSE_SECRET_KEY', 'sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'),
   {
     // `DATADOG_API_KEY=…`, `"okta": {"token": …}`, `sourcegraph: …`: a provider's name in the key
     // and a random value; the provider has no distinctive prefix, so the name is the anchor.

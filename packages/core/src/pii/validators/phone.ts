@@ -53,6 +53,17 @@ function endsLikeNanp(core: string): boolean {
   return separator === ' ' || separator === '.' || separator === '-';
 }
 
+/** `00`, a 1–3 digit country code, then a separator. */
+function separatedCountryCode(core: string): boolean {
+  if (core[2] === '0') return false;
+  for (let i = 3; i <= 5 && i < core.length; i++) {
+    const ch = core[i]!;
+    if (ch === ' ' || ch === '.' || ch === '-') return true;
+    if (ch < '0' || ch > '9') return false;
+  }
+  return false;
+}
+
 function countDigits(value: string): number {
   let count = 0;
   for (let i = 0; i < value.length; i++) {
@@ -107,11 +118,12 @@ export function phoneValid(value: string, text: string, start: number, end: numb
   const core = hasSeparator(value, 'xX#') ? value.replace(EXTENSION, '') : value;
   const digits = countDigits(core);
   if (digits < 6 || digits > 15) return false;
-  // "00" is an international prefix only in a grouped layout such as 001-748-088-2851.
-  const international =
-    core.startsWith('+') || (core.startsWith('00') && !core.startsWith('000') && hasSeparator(core, ' .-'));
+  // "00" is an international prefix only in a grouped layout where the country code stands apart,
+  // such as 001-748-088-2851 or 0044 20 7123 4567 (not 001332-1234567).
+  const international = core.startsWith('+') || (core.startsWith('00') && separatedCountryCode(core));
   if (international) {
-    if (NOT_A_PHONE.test(core)) return false;
+    // Dates, SSNs and dotted quads start with a digit, never with `+`.
+    if (!core.startsWith('+') && NOT_A_PHONE.test(core)) return false;
     if (possibleInternational(core.startsWith('+') ? core : `+${core.slice(2)}`)) return true;
     return core.startsWith('001') && digits === 13;
   }

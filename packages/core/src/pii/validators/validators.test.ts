@@ -74,3 +74,51 @@ describe('detectors on text', () => {
     expect(types('ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa000000')).toEqual([]);
   });
 });
+
+describe('crafted floods', () => {
+  const found = (text: string): string[] => scanner.scan(text).matches.map((m) => `${m.type}:${m.value}`);
+
+  it('still finds values right after long look-alike runs', () => {
+    expect(found(`${'4'.repeat(50_000)} card 4111 1111 1111 1111`)).toEqual([
+      'CREDIT_CARD:4111 1111 1111 1111',
+    ]);
+    expect(found(`${'1-'.repeat(20_000)} call (415) 555-0132`)).toEqual(['PHONE:(415) 555-0132']);
+    expect(found(`${'1.'.repeat(20_000)} host 10.20.30.40`)).toEqual(['IP_ADDRESS:10.20.30.40']);
+    expect(found(`${'ab:'.repeat(20_000)} nic 00:1A:2B:3C:4D:5E`)).toEqual(['MAC_ADDRESS:00:1A:2B:3C:4D:5E']);
+    expect(found(`${'DE89 '.repeat(5_000)}\nIBAN DE89 3704 0044 0532 0130 00`)).toEqual([
+      'IBAN:DE89 3704 0044 0532 0130 00',
+    ]);
+  });
+
+  it('reports nothing inside runs that are no single value', () => {
+    expect(found('1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1-1')).toEqual([]);
+    expect(found('1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1.1')).toEqual([]);
+    expect(found('ab:ab:ab:ab:ab:ab:ab:ab:ab:ab:ab:ab')).toEqual([]);
+    expect(found(`password=${'k9'.repeat(6000)}`)).toEqual([]);
+  });
+
+  it('judges a number glued to a longer run by the whole run', () => {
+    // Eight digit groups are no phone number, even after a phone word.
+    expect(found('phone 415 555 0132 12 34 56 78 90')).toEqual([]);
+    expect(found('ip 10.0.0.0/123 is not a network')).toEqual(['IP_ADDRESS:10.0.0.0']);
+  });
+
+  it('needs the country code of a 00-prefixed number to stand apart', () => {
+    expect(found('dial 0044 20 7123 4567')).toEqual(['PHONE:0044 20 7123 4567']);
+    expect(found('ref 001332-1234567')).toEqual([]);
+  });
+
+  it('looks for context words only before the value, within the window', () => {
+    expect(found('passport X1234567')).toEqual(['PASSPORT:X1234567']);
+    expect(found('travel document no. X1234567')).toEqual(['PASSPORT:X1234567']);
+    expect(found(`passport${' '.repeat(60)}X1234567`)).toEqual([]);
+    expect(found('X1234567 passport')).toEqual([]);
+  });
+
+  it('locates values after unpaired surrogates', () => {
+    expect(found('\uD800 4111111111111111 \uDC00 bob@example.com')).toEqual([
+      'CREDIT_CARD:4111111111111111',
+      'EMAIL:bob@example.com',
+    ]);
+  });
+});
