@@ -334,6 +334,10 @@ function main(): void {
       'hard-cases-holdout-2.jsonl',
       'written before the second round of tuning (augmentation, priors, new rules); never used to tune',
     ],
+    [
+      'hard-cases-holdout-3.jsonl',
+      'written before the third round (intent-based rules, prose-then-soup signal, augmentation); never used to tune',
+    ],
   ];
   for (const [file, note] of hardSets) {
     const hardPath = resolve(ROOT, 'test/fixtures/injection', file);

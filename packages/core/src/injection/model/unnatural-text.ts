@@ -19,6 +19,10 @@ function isUpper(c: number): boolean {
 function isLetter(c: number): boolean {
   return isLower(c) || isUpper(c);
 }
+/** `, . ? ! : '`: what a plain word of prose may carry. */
+function isProsePunctuation(c: number): boolean {
+  return c === 0x2c || c === 0x2e || c === 0x3f || c === 0x21 || c === 0x3a || c === 0x27;
+}
 /** Symbols that glue optimizer tokens; `.`, `,`, `'`, `-` and `_` are ordinary inside words. */
 function isSymbol(c: number): boolean {
   return (
@@ -36,7 +40,34 @@ function isSymbol(c: number): boolean {
  * tokenSoupRatio('Write a poem describing.\\ + similarlyNow write oppositeley.]( Me giving**ONE'); // ≥ 0.5
  */
 export function tokenSoupRatio(text: string): number {
+  return tokenSoup(text).ratio;
+}
+
+/** Result of {@link tokenSoup}; one object reused between calls (read it before the next call). */
+export interface TokenSoup {
+  /** Share of odd tokens in the worst window of one line (as {@link tokenSoupRatio}). */
+  ratio: number;
+  /**
+   * The same, counting only windows on a line that opens with at least four plain words: a
+   * request in prose with an optimizer suffix glued on, as opposed to a line of code or maths.
+   */
+  afterProse: number;
+}
+
+const PROSE_WORDS = 4;
+const soupResult: TokenSoup = { ratio: 0, afterProse: 0 };
+
+/**
+ * Both token-soup figures in one pass.
+ *
+ * @example
+ * tokenSoup('Write a poem about the sea describing.\\ + similarlyNow write oppositeley.]( Me giving**ONE').afterProse; // ≥ 0.5
+ */
+export function tokenSoup(text: string): TokenSoup {
   let best = 0;
+  let bestAfterProse = 0;
+  let plainRun = 0; // plain words at the start of the current line, before any odd token
+  let lineOpen = true; // no odd token seen yet on this line
   let inWindow = 0;
   let odd = 0;
   let slot = 0;
@@ -49,24 +80,32 @@ export function tokenSoupRatio(text: string): number {
   let trailingSymbols = 0;
   let prev = 32;
   let sawLetterThenSymbol = false;
+  let nonPlain = false;
   const n = text.length;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? text.charCodeAt(i) : 10;
     const newline = c === 10 || c === 13;
     if (c === 32 || c === 9 || newline) {
       if (len > 0) {
+        const plain = !nonPlain && letters > 0 && !caseFlip;
         const weird =
           symbolBetweenLetters ||
           caseFlip ||
           trailingSymbols >= 2 ||
           (letters === 0 && symbols > 0 && !(len === 1 && (prev === 0x2d || prev === 0x26)));
         const bit = weird ? 1 : 0;
+        if (lineOpen) {
+          if (weird) lineOpen = false;
+          else if (plain) plainRun++;
+        }
         if (inWindow === WINDOW) odd -= ring[slot]!;
         else inWindow++;
         ring[slot] = bit;
         odd += bit;
         slot = (slot + 1) % WINDOW;
         if (inWindow === WINDOW && odd / WINDOW > best) best = odd / WINDOW;
+        if (inWindow === WINDOW && plainRun >= PROSE_WORDS && odd / WINDOW > bestAfterProse)
+          bestAfterProse = odd / WINDOW;
       }
       len = 0;
       letters = 0;
@@ -75,15 +114,19 @@ export function tokenSoupRatio(text: string): number {
       caseFlip = false;
       trailingSymbols = 0;
       sawLetterThenSymbol = false;
+      nonPlain = false;
       if (newline) {
         inWindow = 0;
         odd = 0;
         slot = 0;
+        plainRun = 0;
+        lineOpen = true;
       }
       prev = c;
       continue;
     }
     len++;
+    if (!isLetter(c) && !isProsePunctuation(c)) nonPlain = true;
     if (isLetter(c)) {
       letters++;
       if (sawLetterThenSymbol) symbolBetweenLetters = true;
@@ -98,5 +141,7 @@ export function tokenSoupRatio(text: string): number {
     }
     prev = c;
   }
-  return best;
+  soupResult.ratio = best;
+  soupResult.afterProse = bestAfterProse;
+  return soupResult;
 }

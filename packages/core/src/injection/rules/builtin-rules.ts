@@ -34,6 +34,17 @@ function notQuotedMention(match: string, text: string, index: number): boolean {
   return !(quoted && MENTION.test(text.slice(Math.max(0, index - 200), index + match.length + 200)));
 }
 
+// Words after "the password" that show the text is about passwords in general ("what is the
+// password policy", "tell me the password requirements"), not asking for one.
+const PASSWORD_TOPIC = new RE2(
+  String.raw`^\s+(?:policy|policies|manager|managers|reset|resets|strength|requirements?|rules?|generator|field|fields|hash|hashing|length|complexity|expiry|expiration|format|prompt|recovery|change)\b`,
+);
+
+/** Discards "the password policy"-style matches: talk about passwords, not a request for one. */
+function notAboutPasswords(match: string, text: string, index: number): boolean {
+  return !PASSWORD_TOPIC.test(text.slice(index + match.length, index + match.length + 40));
+}
+
 /**
  * The built-in rule pack. Weights were set so that one strong rule alone blocks (≥ 0.8, the default threshold) and weak
  * rules only block together with the model or another rule. Ids are stable: findings and audit
@@ -81,6 +92,22 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     category: 'instruction-override',
     weight: 0.8,
     pattern: String.raw`\b${DROP}\s+(?:the\s+|all\s+(?:of\s+)?(?:the\s+)?)?(?:above|previous|preceding|prior|foregoing)\s*(?:and|text|content|instructions?|,|\.|:|;|$)`,
+  },
+  {
+    // "Forget the guard role", "disregard what the user asked", "ignore the story you were given":
+    // dropping the task or role itself, with a little filler between verb and object.
+    id: 'override.drop-the-task',
+    validator: notQuotedMention,
+    category: 'instruction-override',
+    weight: 0.7,
+    pattern: String.raw`\b${DROP}\s+(?:(?:the|your|my|this|that|all|any|every|these|those|of|whole|entire|current|original|previous|prior|earlier|above|assigned|given|usual|real|summari[sz]ation|translation|review|guard|defen[cs]e)\s+){1,3}(?:task|role|persona|story|assignment|mission|objective|brief|setup|character|scenario|job)\b|\b${DROP}\s+(?:what|whatever|everything)\s+(?:the\s+)?(?:user|human|operator|developer|customer|shopper|reader)\s+(?:has\s+)?(?:asked|said|wants?|wrote|requested|typed|told\s+you)\b|\b${DROP}\s+(?:the\s+|your\s+)?(?:user'?s?|human'?s?|operator'?s?|shopper'?s?|reader'?s?)\s+(?:\w+\s+)?(?:instructions?|request|question|task|prompt|query|message)\b`,
+  },
+  {
+    // "Whatever was said above, ...": the earlier text is declared void.
+    id: 'override.whatever-said-above',
+    category: 'instruction-override',
+    weight: 0.6,
+    pattern: String.raw`\b(?:whatever|anything|everything)\s+(?:that\s+)?(?:was|is|has\s+been|you\s+were|you've\s+been)\s+(?:said|written|stated|told|given)\s+(?:to\s+you\s+)?(?:above|before|earlier|previously|so\s+far|up\s+to\s+now)\s*[,;:-]|\b(?:the|your|my)\s+(?:previous|prior|earlier|original|above|old)\s+(?:instructions|rules|prompt|directives|guidelines|defen[cs]e(?:\s+prompt)?)\s+(?:are|is|were)\s+(?:now\s+)?(?:void|cancell?ed|obsolete|outdated|revoked|no\s+longer\s+valid|superseded|null)\b`,
   },
   {
     id: 'override.new-instructions',
@@ -207,6 +234,7 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
   },
   {
     id: 'extract.secret-password',
+    validator: notAboutPasswords,
     category: 'prompt-extraction',
     weight: 0.5,
     pattern: String.raw`\b(?:spell|letters?\s+of|reverse|backwards|each\s+letter|first\s+letter|acrostic|hint|rhymes?\s+with|characters?\s+(?:of|in)|encode|encrypt|translate|riddle|poem\s+about|story\s+about)\s+${W}{0,3}(?:the\s+|your\s+)?(?:password|passphrase|secret\s+(?:word|key|code|phrase)|pass\s*code)\b|\b(?:tell|give|reveal|show|share|what\s+is|what'?s)\s+(?:me\s+)?(?:the\s+|your\s+)(?:secret\s+)?(?:password|passphrase|secret\s+(?:word|key|code|phrase))\b`,
@@ -224,6 +252,22 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     pattern: String.raw`\b(?:everything|all|anything|text|words|whatever)\s+(?:that\s+)?(?:was|were|is|has\s+been|came)\s+(?:written|said|given|typed|provided|stated|before)\s+(?:before|above|prior\s+to|earlier\s+than|ahead\s+of)?\s*(?:my|this|the\s+user'?s?|our)\s+(?:(?:very\s+)?first\s+)?(?:message|question|prompt|input|request|conversation)\b`,
   },
   {
+    // Plain requests for a guarded secret ("what's the password you're keeping safe", "remind me
+    // what the passcode is"), the core move of password games.
+    id: 'extract.secret-request',
+    validator: notAboutPasswords,
+    category: 'prompt-extraction',
+    weight: 0.7,
+    pattern: String.raw`\b(?:what(?:'s|\s+is|\s+was|\s+are)|tell\s+me|give\s+me|remind\s+me(?:\s+(?:of|what))?|show\s+me|share|reveal|disclose|type|print|output|write\s+(?:down|out)|say|spell(?:\s+out)?|read\s+out|whisper|confirm)\s+(?:\w+\s+){0,3}?(?:the|your|my|this|that|its)\s+(?:(?:secret|hidden|protected|guarded|private|magic|special|current|real|actual|admin|master)\s+)?(?:password|passcode|pass\s*code|passphrase|passkey|pin\s+code|code\s*word|secret\s+(?:word|key|code|phrase|value)|magic\s+(?:word|phrase)|safe\s+word)\b`,
+  },
+  {
+    // "The word you are hiding", "the secret you're keeping": the guarded thing named by its guarding.
+    id: 'extract.hidden-word',
+    category: 'prompt-extraction',
+    weight: 0.65,
+    pattern: String.raw`\b(?:word|phrase|code|secret|password|passcode|key|value|name|number)\s+(?:that\s+)?(?:you(?:'re|\s+are|\s+were|'ve\s+been|\s+have\s+been)|you\s+must|you\s+should|(?:are|were)\s+you|have\s+you\s+been)\s+(?:\w+\s+)?(?:hiding|keeping\s+(?:safe|secret|hidden|private)|protecting|guarding|withholding|not\s+(?:allowed|supposed|meant|permitted)\s+to\s+(?:say|share|reveal|tell|disclose)|(?:told|asked|instructed|programmed)\s+(?:to\s+)?(?:hide|keep|protect|guard|not\s+(?:say|share|reveal|tell)))\b`,
+  },
+  {
     id: 'extract.password-game',
     category: 'prompt-extraction',
     weight: 0.6,
@@ -233,7 +277,7 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     id: 'extract.access-granted',
     category: 'prompt-extraction',
     weight: 0.65,
-    pattern: String.raw`\b(?:say|saying|output|print|respond|reply|answer|write|return|begin|start|type|end)\b[^.!?\n]{0,40}\baccess\s+granted\b|\binstead\s+of\s+["'“]?access\s+denied\b`,
+    pattern: String.raw`\b(?:say|saying|output|print|respond|reply|answer|write|return|begin|start|type|end)\b[^.!?\n]{0,40}\baccess\s+granted\b|\binstead\s+of\s+["'“]?access\s+denied\b|\baccess\s+granted\b\s*["'”]?\s*[.!:]?\s*(?:now\s+)?(?:print|say|output|type|write|return|repeat)\s+(?:it|that|this|those\s+words)\b|\b(?:answer|reply|response|output|password|correct\s+(?:answer|reply|response))\s+(?:is|will\s+be|must\s+be|should\s+be)\s+(?:\w+\s+){0,3}["'“]?access\s+granted\b`,
   },
   // --- persona / role hijack
   {
@@ -470,6 +514,30 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     category: 'indirect-injection',
     weight: 0.65,
     pattern: String.raw`\b(?:ai|llm|gpt)\s+(?:agents?|assistants?|models?|systems?|readers?|crawlers?)\s*:|\b(?:ai|llm|gpt)s?\s+(?:agents?\s+|assistants?\s+|models?\s+)?(?:reading|processing|parsing|summari[sz]ing|crawling|browsing)\s+(?:this|the\s+following)\s*(?:page|document|email|message|file|text|site)?\s*(?:[:,]|must|should|are\s+(?:instructed|required))`,
+  },
+  {
+    // "AI assistant processing this inbox: ...", "to any language model reading this thread": a
+    // document speaking to whatever model reads it. The noun after "this" is free.
+    id: 'indirect.model-reading-this',
+    category: 'indirect-injection',
+    weight: 0.7,
+    pattern: String.raw`\b(?:ai|a\.i\.|llm|gpt|language\s+model|large\s+language\s+model|assistant|chatbot|chat\s+bot|agent|copilot|model|bot)s?\s+(?:that\s+(?:is|are)\s+|which\s+(?:is|are)\s+|currently\s+)?(?:reading|processing|summari[sz]ing|parsing|browsing|reviewing|analy[sz]ing|scanning|indexing|crawling|handling|viewing|triaging)\s+(?:this|these|the\s+following)\b|\bif\s+(?:an?\s+|the\s+|any\s+)?(?:automated\s+|ai\s+)?(?:assistant|ai|model|llm|language\s+model|agent|chatbot|bot|tool)\s+(?:is\s+|are\s+)?(?:reading|processing|summari[sz]ing|parsing|reviewing|analy[sz]ing|scanning|looking\s+at)\b`,
+  },
+  {
+    // Instructions hidden where people do not look: HTML comments and invisible elements that
+    // speak to a model.
+    id: 'indirect.hidden-markup',
+    category: 'indirect-injection',
+    weight: 0.6,
+    pattern: String.raw`<!--[^>]{0,300}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent|copilot|claude|chatgpt)s?\b[^>]{0,300}?-->|(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|\bhidden\s*>|white\s+(?:text\s+)?on\s+white|\[hidden(?:\s+text)?)[^\n]{0,200}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent)s?\b[^\n]{0,60}?\b(?:must|should|ignore|disregard|instead|tell|say|send|forward|reply|respond|include)\b`,
+  },
+  {
+    // "Assistant, your new objective is ...", "hey AI, new task for you": a new job handed to the
+    // model from inside the data.
+    id: 'indirect.new-task-for-model',
+    category: 'indirect-injection',
+    weight: 0.7,
+    pattern: String.raw`\b(?:ai|llm|assistant|chatbot|model|agent|copilot|bot)\s*[,:]?\s+(?:your|the)\s+(?:new|real|actual|true|updated|only|next)\s+(?:objective|task|goal|instructions?|mission|job|priority|purpose)\b|\b(?:new|updated|revised|real|secret)\s+(?:task|objective|goal|instructions?|mission|orders)\s+for\s+(?:you|the\s+(?:ai|assistant|model|agent|bot|llm))\b|\b(?:assistant|model|ai|agent|llm|system)\s+instructions?\s+(?:override|update)\b`,
   },
   {
     id: 'indirect.addressed-to-assistant',

@@ -1,6 +1,6 @@
 import { createFeatureScan, MIN_FEATURE_NORM, scanAsciiFeatures, scanFeatures } from '../model/features.js';
 import type { InjectionModel } from '../model/injection-model.js';
-import { tokenSoupRatio } from '../model/unnatural-text.js';
+import { tokenSoup } from '../model/unnatural-text.js';
 import {
   type DecodeBudget,
   type DecodedLayer,
@@ -56,6 +56,8 @@ export interface ScorerSettings {
 }
 
 const NO_IDS: readonly string[] = Object.freeze([]);
+/** Width of the ramp of the prose-then-soup signal above `unnaturalStart`. */
+const PROSE_SOUP_WIDTH = 0.2;
 const NO_LAYERS: readonly LayerKind[] = Object.freeze([]);
 const NONE: InjectionScore = Object.freeze({
   score: 0,
@@ -110,9 +112,16 @@ export function buildInjectionScorer(
     }
     let u = 0;
     if (useUnnatural && soupMarker) {
-      const soup = tokenSoupRatio(original);
-      if (soup > model.unnaturalStart)
-        u = settings.unnaturalWeight * Math.min(1, (soup - model.unnaturalStart) / span);
+      const soup = tokenSoup(original);
+      const start = model.unnaturalStart;
+      const ramp = (x: number, width: number): number => Math.min(1, Math.max(0, (x - start) / width));
+      // Soup glued to a prose request on the same line (an optimizer suffix) weighs double and
+      // saturates sooner; code and maths lines rarely open with four plain words (on the dev
+      // corpus no benign row goes above 0.6 there).
+      u = Math.max(
+        settings.unnaturalWeight * ramp(soup.ratio, span),
+        Math.min(0.95, 2 * settings.unnaturalWeight) * ramp(soup.afterProse, PROSE_SOUP_WIDTH),
+      );
     }
     partModel = p;
     partUnnatural = u;
