@@ -116,7 +116,7 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       compiled.length === 0
         ? undefined
         : new RE2.Set(
-            detectors.map((d) => (d.ignoreCase === true ? `(?i:${d.pattern})` : d.pattern)),
+            detectors.map(setPattern),
             'u',
             // RE2's default budget (8 MB) is too small for 100+ credential shapes: on random
             // base62 text the lazy DFA keeps overflowing and falls back to the NFA, 10× slower.
@@ -405,6 +405,21 @@ function leadLength(matched: string): number {
 
 function isSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdfff;
+}
+
+/**
+ * What the set looks for per detector: the context words of a context-gated detector (its pattern
+ * only runs after them), otherwise the pattern with its left boundary. The boundary keeps RE2's DFA
+ * small on random text: `[MNO][A-Za-z0-9_-]{23,25}` alone must remember which of the last 25
+ * characters were an M, N or O (millions of states in a base64 blob, so the cache thrashes), while
+ * after a boundary character it only counts from the start of the run.
+ */
+export function setPattern(detector: PiiDetector): string {
+  if (detector.context !== undefined && detector.context.length > 0)
+    return `(?i:${detector.context.map(escapeRegExp).join('|')})`;
+  const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
+  const before = detector.valueGroup ? undefined : BOUNDARY_BEFORE[detector.boundary ?? 'word'];
+  return before === undefined ? source : `(?:^|${before})(?:${source})`;
 }
 
 /** The character before a value, per boundary, as an RE2 class (`none`: no constraint). */

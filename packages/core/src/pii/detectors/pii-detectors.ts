@@ -29,16 +29,18 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'EMAIL',
     category: 'pii',
-    pattern:
-      '[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){1,8}[A-Za-z]{2,24}',
+    pattern: '[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}',
     boundary: 'none',
     window: 96,
     priority: PRIORITY.email,
     validate: (value, text, start) => {
       const before = text[start - 1];
       if (before !== undefined && re2('[A-Za-z0-9._%+-]').test(before)) return false;
-      const local = value.slice(0, value.indexOf('@'));
-      return !local.includes('..') && !local.endsWith('.');
+      const at = value.indexOf('@');
+      const local = value.slice(0, at);
+      return (
+        local.length <= 64 && !local.includes('..') && !local.endsWith('.') && labelsFit(value.slice(at + 1))
+      );
     },
   },
   {
@@ -196,7 +198,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     // Any URL: reported, not redacted by default (links are rarely personal data on their own).
     type: 'URL',
     category: 'pii',
-    pattern: `(?:https?|ftp)://[^\\s<>"'\`{}|\\\\^]+|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+[^\\s<>"'\`{}|\\\\^]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+(?:${TLDS})(?:/[^\\s<>"'\`{}|\\\\^]*)?`,
+    pattern: `(?:https?|ftp)://[^\\s<>"'\`{}|\\\\^]+|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+[^\\s<>"'\`{}|\\\\^]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})(?:/[^\\s<>"'\`{}|\\\\^]*)?`,
     ignoreCase: true,
     boundary: 'none',
     window: 24,
@@ -205,7 +207,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
       const before = text[start - 1];
       if (before !== undefined && re2('[A-Za-z0-9@._%+-]').test(before)) return false;
       const host = value.replace(re2(String.raw`^[a-z]+:\/\/`, 'i'), '').split(re2('[/?#:]'))[0] ?? '';
-      if (!host.includes('.')) return false;
+      if (!host.includes('.') || !labelsFit(host)) return false;
       return trailingPunctuation(value) === 0 ? true : value.length - trailingPunctuation(value);
     },
   },
@@ -227,6 +229,20 @@ function ibanPrefixLength(value: string): boolean | number {
     return (value[i + 1] === ' ' || value[i + 1] === '-') && ibanValid(value.slice(0, i + 1)) ? i + 1 : false;
   }
   return false;
+}
+
+/**
+ * Domain labels of at most 63 characters (RFC 1035 §2.3.4). The patterns leave label length
+ * unbounded: a counted label (`[A-Za-z0-9-]{0,61}`) makes RE2's DFA remember where every label
+ * could have started, which on random text is a new state per character.
+ */
+function labelsFit(host: string): boolean {
+  let run = 0;
+  for (let i = 0; i < host.length; i++) {
+    run = host[i] === '.' ? 0 : run + 1;
+    if (run > 63) return false;
+  }
+  return host.length <= 253;
 }
 
 /** How many trailing characters of a URL are sentence punctuation rather than part of it. */
