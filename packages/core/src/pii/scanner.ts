@@ -5,8 +5,8 @@ import type { PiiCategory, PiiDetector, PiiMatch } from './types.js';
 /** Memory budget of the detector set's DFA cache (bytes); filled lazily, per scanner. */
 const SET_MAX_MEM = 32 << 20;
 
-/** Texts longer than this (most prompts are shorter) are prefiltered by three smaller sets. */
-const SPLIT_SETS_FROM = 8192;
+/** Texts longer than this (a typical prompt is shorter) are prefiltered by three smaller sets. */
+const SPLIT_SETS_FROM = 4608;
 /** Longest value a detector reports unless it says otherwise; longer runs are not one value. */
 const DEFAULT_MAX_LENGTH = 8192;
 /** Text a context match may hold besides its value group (`aws_secret_access_key = "`). */
@@ -112,7 +112,7 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       strictFormat: detector.strictFormat === true,
     };
   });
-  // Beyond 8 KB of text, three sets rather than one: RE2 builds one DFA per set whose states
+  // Beyond 4.5 KB of text, three sets rather than one: RE2 builds one DFA per set whose states
   // combine the states of its patterns, and on random text (a base64 blob) the combination of 100+
   // credential shapes with the personal-data shapes makes a new state almost every character. Split
   // by kind, each DFA stays small: a 1 MB base64 blob is scanned about 15× faster, for two more
