@@ -331,7 +331,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   token('MAILGUN_API_KEY', '[a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8}', { validate: randomish(3.3) }),
   // X (Twitter) app-only bearer tokens: a run of `A`s, then URL-encoded base64 (`%2B`, `%3D`).
   token('TWITTER_BEARER_TOKEN', 'A{20,24}[A-Za-z0-9%]{70,140}', {
-    window: 160,
+    window: 96,
     validate: (v) => v.includes('%') && shannonEntropy(v.replace(re2('^A+'), '')) >= 4.0,
   }),
   token('FLUTTERWAVE_SECRET_KEY', 'FLWSECK(?:_TEST)?-[a-h0-9]{32}-X|FLWSECK(?:_TEST)?[a-h0-9]{12}', {
@@ -344,7 +344,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     'YANDEX_TOKEN',
     'AQVN[A-Za-z0-9_-]{35,38}|t1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|y[0-3]_[A-Za-z0-9_-]{55,199}',
     {
-      window: 128,
+      window: 96,
       validate: (v) => shannonEntropy(v) >= 4.0 && re2('[0-9]').test(v),
     },
   ),
