@@ -25,7 +25,7 @@ const CONNECTIONS = Number(process.env['BENCH_CONNECTIONS'] ?? 10);
 const WARMUP_SECONDS = 2;
 const SERVER = fileURLToPath(new URL('./servers/http-overhead-server.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const COMMAND = 'node --conditions=dev-source --import tsx test/bench/http-overhead.bench.ts';
+const COMMAND = `${ROUNDS === 3 ? '' : `BENCH_ROUNDS=${ROUNDS} `}node --conditions=dev-source --import tsx test/bench/http-overhead.bench.ts`;
 
 /** A realistic 4 KB Chat Completions body: a system prompt and a few turns. */
 function chatBody(targetBytes: number): string {
