@@ -133,6 +133,8 @@ const SHAPES: readonly [string, string, (n: number) => string][] = [
   ['random letters, digits, `.-_@`', 'emails, URLs, IBANs', noise('abcdefghij0123456789.-_@')],
   ['`api_key=` repeated', 'secret assignments', repeat('api_key=')],
   ['`password=` repeated', 'password assignments', repeat('password=')],
+  ['`secret: "` repeated', 'quoted secret assignments (value-group extraction)', repeat('secret: "')],
+  ['`a@b.co ` repeated', 'valid emails, one real match every 7 characters', repeat('a@b.co ')],
   ['`+1 (` repeated', 'phone openers', repeat('+1 (')],
   ['`+123456 ` repeated', 'international phones (metadata lookup)', repeat('+123456 ')],
   ['`DE89 ` repeated', 'IBANs', repeat('DE89 ')],
