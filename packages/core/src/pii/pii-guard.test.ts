@@ -123,3 +123,29 @@ describe('createPiiGuard', () => {
     expect(body.code).toBe('ERR_LLMGUARD_RESPONSE_UNPARSEABLE');
   });
 });
+
+describe('custom detectors with anchors', () => {
+  it('mask the same values as without anchors, in prose and in text dense with them', async () => {
+    const detector = { type: 'EMPLOYEE_ID', pattern: 'EMP#[0-9]{6}', action: 'mask' as const };
+    const prose = 'Ask EMP#123456 about it, then EMP#654321. EMP# alone is not one, nor EMP#12.';
+    const dense = `${'id EMP#111111;'.repeat(12)} and x${'y'.repeat(1500)}EMP#222222`;
+    for (const content of [prose, dense]) {
+      const sent: string[] = [];
+      for (const anchors of [undefined, ['#']]) {
+        const guard = createPiiGuard({ detectors: [{ ...detector, ...(anchors ? { anchors } : {}) }] });
+        const result = (await createGuardPipeline({ guards: [guard] }).handle(
+          request({ model: 'm', messages: [{ role: 'user', content }] }),
+        )) as GuardPass;
+        sent.push((result.body as { messages: { content: string }[] }).messages[0]!.content);
+      }
+      expect(sent[1]).toBe(sent[0]);
+      expect(sent[1]).not.toMatch(/EMP#\d{6}/);
+    }
+  });
+
+  it('refuses anchors that are empty', () => {
+    expect(() => createPiiGuard({ detectors: [{ type: 'X_ID', pattern: 'x', anchors: [''] }] })).toThrow(
+      /anchors/,
+    );
+  });
+});

@@ -29,6 +29,11 @@ export interface CustomDetectorOptions {
   readonly action?: PiiAction;
   /** Longest text before the pattern can first match; default 64, at most 512. */
   readonly window?: number;
+  /**
+   * Literal strings every match contains, with more of the match after them, for a pattern that
+   * never matches a space, tab or line break: only the runs of text around them are searched.
+   */
+  readonly anchors?: readonly string[];
 }
 
 /** Options of `createPiiGuard` and of the preset's `pii` group. */
@@ -70,6 +75,7 @@ const optionsSchema = z.strictObject({
         context: z.array(z.string().min(1).max(64)).max(50).optional(),
         action: actionSchema.optional(),
         window: z.number().int().positive().max(512).optional(),
+        anchors: z.array(z.string().min(1).max(16)).min(1).max(8).optional(),
       }),
     )
     .max(200)
@@ -120,6 +126,7 @@ export function createPiiGuard(options: PiiGuardOptions = {}): Guard {
     window: d.window ?? 64,
     priority: 12,
     ...(d.context === undefined ? {} : { context: d.context }),
+    ...(d.anchors === undefined ? {} : { anchors: d.anchors }),
   }));
   const detectors = [...DEFAULT_DETECTORS, ...custom].filter((d) => !disabled.has(d.type));
   const actions: Record<string, PiiAction> = { URL: 'allow', ...opts.actions };

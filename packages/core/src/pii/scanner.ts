@@ -45,6 +45,8 @@ interface CompiledDetector {
   readonly maxLength: number;
   readonly priority: number;
   readonly strictFormat: boolean;
+  /** Set when the detector declares anchors and its pattern is not bounded (see `PiiDetector.anchors`). */
+  readonly anchors: readonly string[] | undefined;
 }
 
 /** A candidate span the patterns matched, accepted or not; streaming never cuts through one. */
@@ -110,6 +112,10 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       contextWindow: Math.min(detector.contextWindow ?? 48, LEFT_CONTEXT),
       priority: detector.priority ?? 0,
       strictFormat: detector.strictFormat === true,
+      anchors:
+        before === undefined && detector.context === undefined && (detector.anchors?.length ?? 0) > 0
+          ? detector.anchors!.filter((anchor) => anchor.length > 0)
+          : undefined,
     };
   });
   // Beyond 4.5 KB of text, three sets rather than one: RE2 builds one DFA per set whose states
@@ -180,43 +186,140 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
           scanAfterContextWords(detector, text, from, found, raw);
           continue;
         }
+        if (detector.anchors !== undefined && detector.anchors.length > 0) {
+          scanAnchoredRuns(detector, text, from, found, raw);
+          continue;
+        }
         const subject = detector.bounded ? boundedTarget : plainTarget;
         // Subject index 0 is text index `from`, or `from - 1` for a bounded pattern.
-        const base = detector.bounded ? from - 1 : from;
-        const all = subject.match(detector.regex);
-        if (all === null) continue;
-        // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
-        // previous match's end is exactly where the leftmost scan found it.
-        let at = 0;
-        for (let i = 0; i < all.length; i++) {
-          const whole = all[i]!;
-          const position = subject.indexOf(whole, at);
-          if (position < 0) {
-            // A lone surrogate comes back from RE2 as U+FFFD: continue with positions from `exec`.
-            rescan(detector, text, base + at + (detector.bounded ? 1 : 0), found, raw);
-            break;
-          }
-          at = position + whole.length;
-          const skip = detector.bounded ? leadLength(whole) : 0;
-          if (whole.length <= skip) continue;
-          const matched = skip === 0 ? whole : whole.slice(skip);
-          const matchStart = base + position + skip;
-          const matchEnd = matchStart + matched.length;
-          raw.push({ start: matchStart, end: matchEnd });
-          const accepted = accept(detector, matched, matchStart, text);
-          if (accepted === undefined) continue;
-          found.push(accepted);
-          // A value trimmed by its validator (an IBAN with glued text) frees the rest: rescan it.
-          if (detector.valueGroup === 0 && accepted.end < matchEnd) {
-            rescan(detector, text, accepted.end, found, raw);
-            break;
-          }
-        }
+        scanSubject(detector, text, subject, detector.bounded ? from - 1 : from, text.length, found, raw);
       }
       return { matches: resolveOverlaps(found), raw };
     },
   };
 }
+
+/**
+ * One detector's leftmost scan of `subject`, whose index 0 is text index `base`, reporting every
+ * candidate in `raw` and the accepted ones in `found`. `stop` is where the searched stretch of text
+ * ends (a trimmed value's rescan does not run past it).
+ */
+function scanSubject(
+  detector: CompiledDetector,
+  text: string,
+  subject: string,
+  base: number,
+  stop: number,
+  found: PiiMatch[],
+  raw: RawSpan[],
+): void {
+  const all = subject.match(detector.regex);
+  if (all === null) return;
+  // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
+  // previous match's end is exactly where the leftmost scan found it.
+  let at = 0;
+  for (let i = 0; i < all.length; i++) {
+    const whole = all[i]!;
+    const position = subject.indexOf(whole, at);
+    if (position < 0) {
+      // A lone surrogate comes back from RE2 as U+FFFD: continue with positions from `exec`.
+      rescan(detector, text, base + at + (detector.bounded ? 1 : 0), found, raw, stop);
+      return;
+    }
+    at = position + whole.length;
+    const skip = detector.bounded ? leadLength(whole) : 0;
+    if (whole.length <= skip) continue;
+    const matched = skip === 0 ? whole : whole.slice(skip);
+    const matchStart = base + position + skip;
+    const matchEnd = matchStart + matched.length;
+    raw.push({ start: matchStart, end: matchEnd });
+    const accepted = accept(detector, matched, matchStart, text);
+    if (accepted === undefined) continue;
+    found.push(accepted);
+    // A value trimmed by its validator (an IBAN with glued text) frees the rest: rescan it.
+    if (detector.valueGroup === 0 && accepted.end < matchEnd) {
+      rescan(detector, text, accepted.end, found, raw, stop);
+      return;
+    }
+  }
+}
+
+/**
+ * A detector with anchors (`@` for emails) is run only on the whitespace-free runs of text that
+ * hold an anchor followed by one more non-space character. No match spans a space, and every match
+ * holds such an anchor, so these runs contain every match the whole-text scan would find, and each
+ * run is searched from its start just as the whole-text scan reaches it. A sentence of prose costs
+ * a few `indexOf` calls instead of a regex pass over all of it.
+ */
+function scanAnchoredRuns(
+  detector: CompiledDetector,
+  text: string,
+  from: number,
+  found: PiiMatch[],
+  raw: RawSpan[],
+): void {
+  const runs = anchoredRuns(detector.anchors!, text, from);
+  if (runs === undefined) {
+    // Text dense with such runs (`a@b.co a@b.co …`): one regex call per run would cost more than
+    // the single pass over the whole text, which finds the same matches.
+    scanSubject(detector, text, from === 0 ? text : text.slice(from), from, text.length, found, raw);
+    return;
+  }
+  for (let i = 0; i < runs.length; i += 2) {
+    const start = runs[i]!;
+    const stop = runs[i + 1]!;
+    scanSubject(detector, text, text.slice(start, stop), start, stop, found, raw);
+  }
+}
+
+/**
+ * Start and end of each run of `text` (from `from`, between run breaks) holding an anchor followed
+ * by another character, as flat pairs in text order; `undefined` when there are more than
+ * `MAX_ANCHORED_RUNS` of them.
+ */
+function anchoredRuns(anchors: readonly string[], text: string, from: number): number[] | undefined {
+  const length = text.length;
+  const runs: number[] = [];
+  // Next occurrence of each anchor (-1: none left).
+  const next = anchors.map((anchor) => text.indexOf(anchor, from));
+  let covered = from;
+  for (;;) {
+    let k = -1;
+    for (let j = 0; j < next.length; j++) {
+      if (next[j]! >= 0 && (k < 0 || next[j]! < next[k]!)) k = j;
+    }
+    if (k < 0) return runs;
+    const position = next[k]!;
+    const after = position + anchors[k]!.length;
+    if (after >= length || isRunBreak(text.charCodeAt(after)) || position < covered) {
+      next[k] = text.indexOf(anchors[k]!, position + 1);
+      continue;
+    }
+    if (runs.length === 2 * MAX_ANCHORED_RUNS) return undefined;
+    // A long run is searched just as fast in the one pass over the whole text: stop walking.
+    const lowest = Math.max(from, position - MAX_ANCHORED_RUN_LENGTH);
+    let start = position;
+    while (start > lowest && !isRunBreak(text.charCodeAt(start - 1))) start--;
+    if (start === lowest && start > from && !isRunBreak(text.charCodeAt(start - 1))) return undefined;
+    const highest = Math.min(length, start + MAX_ANCHORED_RUN_LENGTH);
+    let stop = after;
+    while (stop < highest && !isRunBreak(text.charCodeAt(stop))) stop++;
+    if (stop === highest && stop < length && !isRunBreak(text.charCodeAt(stop))) return undefined;
+    runs.push(start, stop);
+    covered = stop;
+    for (let j = 0; j < next.length; j++)
+      if (next[j]! >= 0 && next[j]! < stop) next[j] = text.indexOf(anchors[j]!, stop);
+  }
+}
+
+/** Space, tab, LF, form feed, CR: what RE2's `\s` matches, and what no anchored match contains. */
+function isRunBreak(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 12 || code === 13;
+}
+
+/** Runs searched one by one; with more, or a longer one, the whole text is searched in one pass. */
+const MAX_ANCHORED_RUNS = 4;
+const MAX_ANCHORED_RUN_LENGTH = 1024;
 
 /**
  * A detector that needs a context word (`passport`, `dob`) is only run on the text just after the
@@ -410,11 +513,14 @@ function rescan(
   from: number,
   found: PiiMatch[],
   raw: RawSpan[],
+  stop = text.length,
 ): void {
   const regex = new RE2(detector.regex.source, 'gu');
   // A bounded pattern starts one character early, on the character before the value.
   regex.lastIndex = detector.bounded ? Math.max(0, from - 1) : from;
-  for (let m = regex.exec(text); m !== null; m = regex.exec(text)) {
+  // Only the searched stretch: indices stay those of `text`, validators still see all of it.
+  const subject = stop >= text.length ? text : text.slice(0, stop);
+  for (let m = regex.exec(subject); m !== null; m = regex.exec(subject)) {
     const skip = detector.bounded ? leadLength(m[0]) : 0;
     if (m[0].length <= skip) break;
     const start = m.index + skip;

@@ -63,6 +63,15 @@ export interface PiiDetector {
   readonly strictFormat?: boolean;
   /** Higher wins when two detections overlap; validated types rank above shapes. Default 0. */
   readonly priority?: number;
+  /**
+   * Literal strings of which every match contains at least one, with more of the match after it
+   * (`@` for emails). Declare them only when no match can contain a space, tab, CR, LF or form
+   * feed. The scanner then runs the pattern only on the runs of text between such characters that
+   * hold an anchor followed by another character, instead of on the whole text: the same matches,
+   * found at a fraction of the cost in ordinary prose. Not used with `context` or a bounded
+   * `boundary` (`'word'`, `'alnum'`). Default: none (the whole text is searched).
+   */
+  readonly anchors?: readonly string[];
 }
 
 /** One detection: type and half-open span `[start, end)` in UTF-16 units. Never logged with its text. */

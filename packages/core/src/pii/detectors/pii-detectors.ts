@@ -31,6 +31,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     category: 'pii',
     pattern: '[A-Za-z0-9][A-Za-z0-9._%+-]*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+[A-Za-z]{2,24}',
     boundary: 'none',
+    anchors: ['@'],
     window: 96,
     priority: PRIORITY.email,
     validate: (value, text, start) => {
@@ -201,6 +202,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     pattern: `(?:https?|ftp)://[^\\s<>"'\`{}|\\\\^]+|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+[^\\s<>"'\`{}|\\\\^]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})(?:/[^\\s<>"'\`{}|\\\\^]*)?`,
     ignoreCase: true,
     boundary: 'none',
+    // Every match holds `://`, `www.` or a dot before a top-level domain, each followed by more.
+    anchors: ['.', '://'],
     window: 24,
     priority: PRIORITY.url,
     validate: (value, text, start) => {
