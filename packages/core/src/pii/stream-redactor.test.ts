@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GuardContext } from '../context/guard-context.js';
+import type { ResponseHooks } from '../pipeline/guard.js';
 import { createResponseBodyTransformer } from '../response/create-response-transformer.js';
 import { DEFAULT_DETECTORS } from './pii-guard.js';
 import { createPiiScanner } from './scanner.js';
@@ -89,6 +90,23 @@ function ctx(): GuardContext {
   return { requestId: 'r', path: '/v1/chat/completions' } as unknown as GuardContext;
 }
 
+/** Runs an SSE body through a response transformer with `hooks`, cut at `cuts` (taken modulo its length). */
+function transformSse(hooks: readonly ResponseHooks[], bytes: Uint8Array, cuts: readonly number[]): string {
+  const transformer = createResponseBodyTransformer(ctx(), hooks, {
+    status: 200,
+    header: (n) => (n === 'content-type' ? 'text/event-stream' : undefined),
+  })!;
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (const p of points) {
+    chunks.push(transformer.write(bytes.slice(at, p)));
+    at = p;
+  }
+  chunks.push(transformer.write(bytes.slice(at)), transformer.end());
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
 describe('SSE byte stream property', () => {
   it('redacts OpenAI chat SSE identically for every byte cut, including inside UTF-8 sequences and lines', () => {
     const hooks = [{ textTransform: () => createStreamRedactor(scanner, mask) }];
@@ -109,19 +127,7 @@ describe('SSE byte stream property', () => {
               .join('') +
             `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`;
           const bytes = new TextEncoder().encode(sse);
-          const transformer = createResponseBodyTransformer(ctx(), hooks, {
-            status: 200,
-            header: (n) => (n === 'content-type' ? 'text/event-stream' : undefined),
-          })!;
-          const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-          const chunks: Uint8Array[] = [];
-          let at = 0;
-          for (const p of points) {
-            chunks.push(transformer.write(bytes.slice(at, p)));
-            at = p;
-          }
-          chunks.push(transformer.write(bytes.slice(at)), transformer.end());
-          const out = new TextDecoder().decode(Buffer.concat(chunks));
+          const out = transformSse(hooks, bytes, cuts);
           let joined = '';
           let done = false;
           for (const block of out.split('\n\n')) {
@@ -192,19 +198,7 @@ describe.each(Object.keys(DIALECTS) as (keyof typeof DIALECTS)[])(
             const deltas: string[] = [];
             for (let i = 0; i < text.length; i += piece) deltas.push(text.slice(i, i + piece));
             const bytes = new TextEncoder().encode(spec.events(deltas));
-            const transformer = createResponseBodyTransformer(ctx(), hooks, {
-              status: 200,
-              header: (n) => (n === 'content-type' ? 'text/event-stream' : undefined),
-            })!;
-            const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-            const chunks: Uint8Array[] = [];
-            let at = 0;
-            for (const p of points) {
-              chunks.push(transformer.write(bytes.slice(at, p)));
-              at = p;
-            }
-            chunks.push(transformer.write(bytes.slice(at)), transformer.end());
-            const out = new TextDecoder().decode(Buffer.concat(chunks));
+            const out = transformSse(hooks, bytes, cuts);
             let joined = '';
             let ended = false;
             for (const block of out.split('\n\n')) {
