@@ -1,5 +1,5 @@
 import type { ApiKeyRecord, KeyStore } from '@llmguard/core';
-import { LlmGuardError } from '@llmguard/core';
+import { commandWithDeadline } from './command-deadline.js';
 import type { RedisClient } from './redis-store.js';
 
 /** Options of {@link RedisKeyStore}. */
@@ -92,31 +92,6 @@ export class RedisKeyStore implements KeyStore {
   }
 
   private command(name: string, ...args: (string | number)[]): Promise<unknown> {
-    const pending = this.client.call(name, ...args) as Promise<unknown>;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new LlmGuardError('ERR_LLMGUARD_UNAVAILABLE', {
-            detail: `The key store (Redis) did not answer within ${this.timeoutMs} ms.`,
-          }),
-        );
-      }, this.timeoutMs);
-      timer.unref();
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(
-            new LlmGuardError('ERR_LLMGUARD_UNAVAILABLE', {
-              detail: 'The key store (Redis) failed.',
-              cause: error,
-            }),
-          );
-        },
-      );
-    });
+    return commandWithDeadline(this.client, this.timeoutMs, 'The key store (Redis)', [name, ...args]);
   }
 }

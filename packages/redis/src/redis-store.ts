@@ -8,8 +8,8 @@ import type {
   RefundRequest,
   Store,
 } from '@llmguard/core';
-import { LlmGuardError } from '@llmguard/core';
 import type { Cluster, Redis } from 'ioredis';
+import { commandWithDeadline } from './command-deadline.js';
 import { ACQUIRE, ADD, CONSUME, DECAY_ADD, REFUND } from './lua-scripts.js';
 
 /** A connected ioredis client: a single node (`Redis`, also via Sentinel) or a `Cluster`. */
@@ -45,8 +45,9 @@ const SCRIPTS = {
   decayAdd: script(DECAY_ADD),
 } as const;
 
-function unavailable(detail: string, cause?: unknown): LlmGuardError {
-  return new LlmGuardError('ERR_LLMGUARD_UNAVAILABLE', { detail, cause });
+/** `NOSCRIPT`: the server does not hold the script; the store sends it and retries. */
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
 /**
@@ -159,23 +160,6 @@ export class RedisStore implements Store {
 
   /** Runs one command with a deadline; a command still queued in ioredis is abandoned, never awaited. */
   private command(name: string, ...args: (string | number)[]): Promise<unknown> {
-    const pending = this.client.call(name, ...args) as Promise<unknown>;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(unavailable(`Redis did not answer within ${this.timeoutMs} ms.`));
-      }, this.timeoutMs);
-      timer.unref();
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          if (error instanceof Error && error.message.startsWith('NOSCRIPT')) reject(error);
-          else reject(unavailable('Redis command failed.', error));
-        },
-      );
-    });
+    return commandWithDeadline(this.client, this.timeoutMs, 'Redis', [name, ...args], isNoScript);
   }
 }
