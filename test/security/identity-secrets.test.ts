@@ -2,10 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../packages/cli/src/index.js';
+import { runCaptured } from '../../packages/cli/src/testing/run-captured.js';
 
 // Acceptance B of the identity layer: an API key's plaintext never appears in logs (the audit
 // trail and anything else the server prints), in error bodies, in CLI output other than the one
@@ -20,20 +19,7 @@ let output = '';
 let urls: string[] = [];
 const cliOutput: string[] = [];
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8');
-  });
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (...argv: string[]) => runCaptured(argv);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'llmguard-secrets-'));

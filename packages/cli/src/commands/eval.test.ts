@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../index.js';
+import { runCaptured } from '../testing/run-captured.js';
 
 let dir: string;
 let file: string;
@@ -34,22 +33,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], tty = false): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = Object.assign(new PassThrough(), { isTTY: tty });
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8');
-  });
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await runCli(argv, { stdout, stderr, stdin });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], tty = false) => runCaptured(argv, { tty });
 
 describe('llmguard eval (injection)', () => {
   it('prints exactly {overall, bySource, bySubtype} with --json, ignoring other labels', async () => {

@@ -1,9 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../index.js';
+import { runCaptured } from '../testing/run-captured.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -13,26 +12,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function cli(
-  argv: string[],
-  stdinText?: string,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const stdin = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString('utf8');
-  });
-  stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString('utf8');
-  });
-  if (stdinText !== undefined) stdin.end(stdinText);
-  else stdin.end();
-  const code = await runCli(argv, { stdout, stderr, stdin });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (argv: string[], stdin?: string) => runCaptured(argv, stdin === undefined ? {} : { stdin });
 
 describe('llmguard scan', () => {
   it('prints a verdict, score and rule ids per text argument and exits 1 when one is blocked', async () => {
