@@ -1,29 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createAuditLog } from '@llmguard/core';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../index.js';
+import { runCaptured } from '../testing/run-captured.js';
 
 const KEY = 'cli-audit-export-key-0123456789abcdef012';
 const dir = mkdtempSync(join(tmpdir(), 'llmguard-cli-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString('utf8');
-  });
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (...argv: string[]) => runCaptured(argv);
 
 describe('llmguard audit export', () => {
   it('exports every record of one subject, found by principal id or by pseudonym', async () => {

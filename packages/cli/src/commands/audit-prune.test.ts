@@ -1,24 +1,15 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createAuditLog } from '@llmguard/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../index.js';
+import { runCaptured } from '../testing/run-captured.js';
 
 const KEY = 'cli-audit-prune-key-0123456789abcdef01234';
 const dir = mkdtempSync(join(tmpdir(), 'llmguard-cli-prune-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string }> {
-  const stdout = new PassThrough();
-  let out = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
-  });
-  const code = await runCli(argv, { stdout, stderr: new PassThrough(), stdin: new PassThrough() });
-  return { code, stdout: out };
-}
+const cli = (...argv: string[]) => runCaptured(argv);
 
 describe('llmguard audit prune', () => {
   it('removes files past the age limit, keeps a verifiable chain, and can dry-run', async () => {

@@ -1,29 +1,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createAuditChain, createAuditLog, deriveAuditKeys } from '@llmguard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../index.js';
+import { runCaptured } from '../testing/run-captured.js';
 
 const KEY = 'cli-audit-verify-key-0123456789abcdef012';
 let dir: string;
 let keyFile: string;
 
-async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c: Buffer) => {
-    out += c.toString('utf8');
-  });
-  stderr.on('data', (c: Buffer) => {
-    err += c.toString('utf8');
-  });
-  const code = await runCli(argv, { stdout, stderr, stdin: new PassThrough() });
-  return { code, stdout: out, stderr: err };
-}
+const cli = (...argv: string[]) => runCaptured(argv);
 
 async function writeLog(name: string, n: number, maxFileBytes?: number): Promise<string> {
   const target = join(dir, name);
