@@ -105,6 +105,8 @@ export {
   type LlmGuardErrorInit,
   type ProblemDetails,
   type ProblemFieldError,
+  type ProblemResponse,
+  problemResponse,
   toLlmGuardError,
 } from './errors/llm-guard-error.js';
 // --- identity ---

@@ -1,5 +1,6 @@
-import { isLlmGuardError, LlmGuardError, requestIdFor } from '@llmguard/core';
+import { isLlmGuardError, LlmGuardError, problemResponse, requestIdFor } from '@llmguard/core';
 import type { ErrorRequestHandler } from 'express';
+import { sendProblem } from './send-problem.js';
 
 /** What body-parser (behind `express.json()`) attaches to the errors it passes to `next`. */
 interface BodyParserError {
@@ -29,14 +30,11 @@ export function llmGuardErrors(): ErrorRequestHandler {
       next(error);
       return;
     }
-    const requestId = requestIdFor(req.get('x-request-id'));
-    const body = JSON.stringify(problem.problem({ instance: req.originalUrl.split('?')[0], requestId }));
-    res.statusCode = problem.status;
-    for (const [name, value] of Object.entries(problem.headers)) res.setHeader(name, value);
-    res.setHeader('x-request-id', requestId);
-    res.setHeader('content-type', 'application/problem+json');
-    res.setHeader('content-length', Buffer.byteLength(body));
-    res.end(body);
+    const instance = req.originalUrl.split('?')[0] ?? '/';
+    sendProblem(
+      res,
+      problemResponse(problem, { instance, requestId: requestIdFor(req.get('x-request-id')) }),
+    );
   };
 }
 

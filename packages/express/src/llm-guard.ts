@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
   type GuardPipeline,
-  type GuardRefusal,
   type LlmGuardOptions,
   NodeGuardRequest,
   nodeBodyStream,
@@ -10,6 +9,7 @@ import {
   resolveGuardPipeline,
 } from '@llmguard/core';
 import type { NextFunction, Request, Response } from 'express';
+import { sendProblem } from './send-problem.js';
 import { wrapResponse } from './wrap-response.js';
 import './request-slot.js';
 
@@ -74,7 +74,7 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
     }
 
     if (!result.ok) {
-      sendRefusal(res, result);
+      sendProblem(res, result);
       return;
     }
     const pass = result;
@@ -94,17 +94,6 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
     }
     next();
   };
-}
-
-function sendRefusal(res: Response, refusal: GuardRefusal): void {
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  res.statusCode = refusal.status;
-  for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
-  res.setHeader('content-length', Buffer.byteLength(refusal.body));
-  res.end(refusal.body);
 }
 
 /** `application/json` or an `application/*+json` type (RFC 6839 §3.1), parameters ignored. */

@@ -101,3 +101,38 @@ export function toLlmGuardError(value: unknown): LlmGuardError {
     cause: value,
   });
 }
+
+/** An error as an HTTP answer: status, headers and the serialized `application/problem+json` body. */
+export interface ProblemResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/**
+ * The answer for `error`: its status, `headers` (e.g. rate-limit headers set before the refusal)
+ * under the error's own headers, `content-type: application/problem+json` and `x-request-id`,
+ * and the RFC 9457 body naming `instance` (the request path) and `requestId`.
+ *
+ * @example
+ * const { status, headers, body } = problemResponse(error, { instance: '/v1/chat/completions', requestId });
+ */
+export function problemResponse(
+  error: LlmGuardError,
+  context: {
+    readonly instance: string;
+    readonly requestId: string;
+    readonly headers?: Readonly<Record<string, string>>;
+  },
+): ProblemResponse {
+  return {
+    status: error.status,
+    headers: {
+      ...context.headers,
+      ...error.headers,
+      'content-type': 'application/problem+json',
+      'x-request-id': context.requestId,
+    },
+    body: JSON.stringify(error.problem({ instance: context.instance, requestId: context.requestId })),
+  };
+}

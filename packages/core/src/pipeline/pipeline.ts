@@ -5,7 +5,7 @@ import type { Finding, GuardDecision, TokenUsage } from '../context/findings.js'
 import type { GuardContext, HeaderLookup } from '../context/guard-context.js';
 import { normalizePath } from '../context/normalize-path.js';
 import type { Principal, RolePolicy } from '../context/principal.js';
-import { LlmGuardError, toLlmGuardError } from '../errors/llm-guard-error.js';
+import { LlmGuardError, problemResponse, toLlmGuardError } from '../errors/llm-guard-error.js';
 import { createPromptView } from '../prompt/extract-prompt.js';
 import type { PromptExtractor, PromptView } from '../prompt/types.js';
 import { createResponseBodyTransformer } from '../response/create-response-transformer.js';
@@ -120,21 +120,13 @@ export function createGuardPipeline(options: PipelineOptions): GuardPipeline {
         if (bodyDone !== undefined) await bodyDone;
       } catch (thrown) {
         const error = toLlmGuardError(thrown);
-        const headers: Record<string, string> = {
-          ...ctx.responseHeaders,
-          ...error.headers,
-          'content-type': 'application/problem+json',
-          'x-request-id': ctx.requestId,
-        };
         runFinish(compiled.finishGuards, ctx, error.status, error, false);
-        return {
-          ok: false,
-          context: ctx,
-          error,
-          status: error.status,
-          headers,
-          body: JSON.stringify(error.problem({ instance: ctx.path, requestId: ctx.requestId })),
-        };
+        const answer = problemResponse(error, {
+          instance: ctx.path,
+          requestId: ctx.requestId,
+          headers: ctx.responseHeaders,
+        });
+        return { ok: false, context: ctx, error, ...answer };
       }
       return new Pass(ctx, compiled);
     },
