@@ -250,6 +250,7 @@ export {
   type GuardPipeline,
   type GuardRefusal,
   type GuardResult,
+  isJsonMediaType,
   type PipelineOptions,
   requestIdFor,
 } from './pipeline/pipeline.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   type GuardPipeline,
+  isJsonMediaType,
   type LlmGuardOptions,
   NodeGuardRequest,
   nodeBodyStream,
@@ -46,7 +47,8 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
     const raw = req as ParsedRequest;
     // Take a parser's result only for JSON; anything else (a form parsed by express.urlencoded())
     // goes the raw way, where the core refuses its media type with 415.
-    const parsed = (raw._body === true || raw.body !== undefined) && isJson(req.headers['content-type']);
+    const parsed =
+      (raw._body === true || raw.body !== undefined) && isJsonMediaType(req.headers['content-type'] ?? '');
     const body: RequestBody = parsed
       ? { kind: 'parsed', value: raw.body }
       : { kind: 'stream', stream: nodeBodyStream(req), failsOnDisconnect: true };
@@ -94,12 +96,4 @@ export function llmGuard(options?: LlmGuardOptions | GuardPipeline): LlmGuardMid
     }
     next();
   };
-}
-
-/** `application/json` or an `application/*+json` type (RFC 6839 §3.1), parameters ignored. */
-function isJson(contentType: string | undefined): boolean {
-  if (contentType === undefined) return false;
-  const semicolon = contentType.indexOf(';');
-  const type = (semicolon === -1 ? contentType : contentType.slice(0, semicolon)).trim().toLowerCase();
-  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
