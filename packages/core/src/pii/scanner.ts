@@ -36,6 +36,11 @@ interface CompiledDetector {
   /** Non-global with indices, run on a single match to locate the value group. */
   readonly groups: RE2 | undefined;
   readonly valueGroup: number;
+  /**
+   * The value group closes the pattern (`name = (value)`), so it ends every match: one `replace`
+   * pass hands over each match's offset and value, and no per-match `exec` (~3 µs) is needed.
+   */
+  readonly valueAtEnd: boolean;
   readonly boundary: PiiDetector['boundary'];
   readonly validate: PiiDetector['validate'];
   readonly context: readonly string[] | undefined;
@@ -101,6 +106,8 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
       bounded: before !== undefined,
       groups,
       valueGroup: detector.valueGroup ?? 0,
+      valueAtEnd:
+        detector.valueGroup !== undefined && groupEndsPattern(detector.pattern, detector.valueGroup),
       boundary: detector.boundary ?? 'word',
       validate: detector.validate,
       context: detector.context?.map((word) => word.toLowerCase()),
@@ -213,6 +220,10 @@ function scanSubject(
   found: PiiMatch[],
   raw: RawSpan[],
 ): void {
+  if (detector.valueAtEnd) {
+    scanValueGroups(detector, text, subject, base, found, raw);
+    return;
+  }
   const all = subject.match(detector.regex);
   if (all === null) return;
   // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
@@ -242,6 +253,88 @@ function scanSubject(
       return;
     }
   }
+}
+
+/**
+ * `scanSubject` for a detector whose value group ends the pattern: one native `replace` pass calls
+ * back with each match's offset and group text, and the value is the match's tail of that length.
+ * The spans are read from `text` itself, so a lone surrogate (U+FFFD from RE2) changes nothing.
+ */
+function scanValueGroups(
+  detector: CompiledDetector,
+  text: string,
+  subject: string,
+  base: number,
+  found: PiiMatch[],
+  raw: RawSpan[],
+): void {
+  const group = detector.valueGroup;
+  subject.replace(detector.regex, (...args: unknown[]): string => {
+    const whole = args[0] as string;
+    const value = args[group] as string | undefined;
+    // Arguments: the match, every group (strings or undefined), then the offset (a number).
+    let k = group + 1;
+    while (k < args.length && typeof args[k] !== 'number') k++;
+    const matchStart = base + (args[k] as number);
+    const matchEnd = matchStart + whole.length;
+    raw.push({ start: matchStart, end: matchEnd });
+    if (value === undefined) return '';
+    const accepted = accept(
+      detector,
+      text.slice(matchStart, matchEnd),
+      matchStart,
+      text,
+      whole.length - value.length,
+    );
+    if (accepted !== undefined) found.push(accepted);
+    return '';
+  });
+}
+
+/**
+ * Whether capture group `group` of `pattern` closes it at the top level with no top-level `|`: then
+ * the group's text ends every match. Escapes, character classes and non-capturing groups are
+ * skipped; named groups (`(?P<n>…)`, `(?<n>…)`) count as capturing, as in RE2.
+ */
+export function groupEndsPattern(pattern: string, group: number): boolean {
+  const open: boolean[] = [];
+  let captures = 0;
+  let closedAt = -1;
+  let closedDepth = -1;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\') {
+      i++;
+    } else if (c === '[') {
+      // A class runs to the first `]` that is not escaped and not its first member.
+      i++;
+      if (pattern[i] === '^') i++;
+      if (pattern[i] === ']') i++;
+      while (i < pattern.length && pattern[i] !== ']') {
+        if (pattern[i] === '\\') i++;
+        else if (pattern[i] === '[' && pattern[i + 1] === ':') {
+          const end = pattern.indexOf(':]', i + 2);
+          if (end > 0) i = end + 1;
+        }
+        i++;
+      }
+    } else if (c === '(') {
+      const named =
+        pattern.startsWith('?P<', i + 1) ||
+        (pattern.startsWith('?<', i + 1) && !'=!'.includes(pattern[i + 3] ?? ''));
+      const capturing = pattern[i + 1] !== '?' || named;
+      if (capturing) captures++;
+      open.push(capturing && captures === group);
+    } else if (c === ')') {
+      if (open.pop() === true) {
+        closedAt = i;
+        closedDepth = open.length;
+      }
+    } else if (c === '|' && open.length === 0) {
+      return false;
+    }
+  }
+  return closedAt === pattern.length - 1 && closedDepth === 0;
 }
 
 /**
@@ -414,15 +507,24 @@ function escapeRegExp(word: string): string {
   return word.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
 }
 
+/**
+ * The detection `matched` yields, or `undefined`. `valueOffset` is where the value group starts in
+ * `matched` when the caller already knows it; otherwise the group is located here.
+ */
 function accept(
   detector: CompiledDetector,
   matched: string,
   matchStart: number,
   text: string,
+  valueOffset?: number,
 ): PiiMatch | undefined {
   let start = matchStart;
   let value = matched;
-  if (detector.groups !== undefined) {
+  if (valueOffset !== undefined) {
+    if (matched.length > detector.maxLength + NAME_ALLOWANCE) return undefined;
+    start = matchStart + valueOffset;
+    value = matched.slice(valueOffset);
+  } else if (detector.groups !== undefined) {
     // Checked before the groups are extracted (a backtracking pass over the whole match).
     if (matched.length > detector.maxLength + NAME_ALLOWANCE) return undefined;
     const m = detector.groups.exec(matched);
@@ -430,7 +532,8 @@ function accept(
     const groupValue = m?.[detector.valueGroup];
     if (span === undefined || groupValue === undefined) return undefined;
     start = matchStart + span[0];
-    value = groupValue;
+    // Read from the text: RE2 hands back a lone surrogate as U+FFFD.
+    value = matched.slice(span[0], span[0] + groupValue.length);
   }
   // A run longer than any value of the type (`api_key=api_key=…` for a megabyte) is not one value.
   if (value.length > detector.maxLength) return undefined;
@@ -526,7 +629,8 @@ function rescan(
     const start = m.index + skip;
     const end = m.index + m[0].length;
     raw.push({ start, end });
-    const accepted = accept(detector, m[0].slice(skip), start, text);
+    // The text's own characters: RE2 hands back a lone surrogate as U+FFFD.
+    const accepted = accept(detector, text.slice(start, end), start, text);
     if (accepted === undefined) continue;
     found.push(accepted);
     if (detector.valueGroup === 0 && accepted.end < end)

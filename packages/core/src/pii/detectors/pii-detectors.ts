@@ -21,6 +21,9 @@ const PRIORITY = {
   url: 5,
 } as const;
 
+/** A state code or postal word just before a number: `NY 12345-6789` is a ZIP+4 code. */
+const ZIP_LABEL_BEFORE = re2(String.raw`(?:\b[A-Z]{2},?|zip|postal|post code|postcode)\s*$`, 'i');
+
 /**
  * Built-in personal-data detectors. Each is a pattern that finds candidates and a validator that
  * admits only real values (Luhn and issuer ranges, SSA rules, mod-97, octet ranges, phone metadata).
@@ -35,8 +38,8 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     window: 96,
     priority: PRIORITY.email,
     validate: (value, text, start) => {
-      const before = text[start - 1];
-      if (before !== undefined && re2('[A-Za-z0-9._%+-]').test(before)) return false;
+      // Glued to more address characters: the match began inside a longer local part.
+      if (start > 0 && isEmailLocalChar(text.charCodeAt(start - 1))) return false;
       const at = value.indexOf('@');
       const local = value.slice(0, at);
       return (
@@ -54,10 +57,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     validate: (value, text, start) => {
       if (!paymentCardValid(value)) return false;
       // "RS35 2600 0560 1001 6113 70": a grouped run that continues an earlier group is not a card.
-      return !(
-        re2('[ -]').test(value) &&
-        re2(String.raw`[A-Za-z]{2}\d{2}[ -]$`).test(text.slice(Math.max(0, start - 5), start))
-      );
+      return !((value.includes(' ') || value.includes('-')) && afterIbanGroup(text, start));
     },
   },
   {
@@ -70,15 +70,10 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     validate: (value, text, start, end) => {
       // A date such as 2019-01-02 1234 or a longer dotted run is not an SSN.
       if (text[end] === '-' || text[end] === '.' || text[start - 1] === '-' || text[start - 1] === '.') {
-        if (re2(String.raw`\d`).test(text[end + 1] ?? '') || re2(String.raw`\d`).test(text[start - 2] ?? ''))
-          return false;
+        if (isDigit(text.charCodeAt(end + 1)) || isDigit(text.charCodeAt(start - 2))) return false;
       }
       // 12345-6789 is also a ZIP+4 code: not after a state code or a postal word.
-      if (
-        value[5] === '-' &&
-        /(?:\b[A-Z]{2},?|zip|postal|post code|postcode)\s*$/i.test(text.slice(Math.max(0, start - 16), start))
-      )
-        return false;
+      if (value[5] === '-' && ZIP_LABEL_BEFORE.test(text.slice(Math.max(0, start - 16), start))) return false;
       return usSsnValid(value);
     },
   },
@@ -207,9 +202,9 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     window: 24,
     priority: PRIORITY.url,
     validate: (value, text, start) => {
-      const before = text[start - 1];
-      if (before !== undefined && re2('[A-Za-z0-9@._%+-]').test(before)) return false;
-      const host = value.replace(re2(String.raw`^[a-z]+:\/\/`, 'i'), '').split(re2('[/?#:]'))[0] ?? '';
+      if (start > 0 && (isEmailLocalChar(text.charCodeAt(start - 1)) || text[start - 1] === '@'))
+        return false;
+      const host = urlHost(value);
       if (!host.includes('.') || !labelsFit(host)) return false;
       return trailingPunctuation(value) === 0 ? true : value.length - trailingPunctuation(value);
     },
@@ -253,4 +248,58 @@ function trailingPunctuation(value: string): number {
   let cut = 0;
   while (cut < value.length && ".,;:!?)]'".includes(value[value.length - 1 - cut]!)) cut++;
   return cut;
+}
+
+/** `[0-9]`; false for `NaN` (a position outside the text). */
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** `[A-Za-z0-9._%+-]`: a character of an email's local part. */
+function isEmailLocalChar(code: number): boolean {
+  return (
+    isDigit(code) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 97 && code <= 122) ||
+    code === 46 || // .
+    code === 95 || // _
+    code === 37 || // %
+    code === 43 || // +
+    code === 45 // -
+  );
+}
+
+/** The host of a matched URL: after a letters-only `scheme://`, up to the first `/`, `?`, `#` or `:`. */
+function urlHost(value: string): string {
+  let from = 0;
+  const scheme = value.indexOf('://');
+  if (scheme > 0) {
+    let letters = true;
+    for (let i = 0; i < scheme && letters; i++) {
+      const code = value.charCodeAt(i) | 32;
+      letters = code >= 97 && code <= 122;
+    }
+    if (letters) from = scheme + 3;
+  }
+  let to = from;
+  while (to < value.length && !'/?#:'.includes(value[to]!)) to++;
+  return value.slice(from, to);
+}
+
+/** `[A-Za-z]` */
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** The five characters before `start` read `RS35 `: a grouped number there continues an IBAN. */
+function afterIbanGroup(text: string, start: number): boolean {
+  if (start < 5) return false;
+  const separator = text[start - 1];
+  return (
+    isLetter(text.charCodeAt(start - 5)) &&
+    isLetter(text.charCodeAt(start - 4)) &&
+    isDigit(text.charCodeAt(start - 3)) &&
+    isDigit(text.charCodeAt(start - 2)) &&
+    (separator === ' ' || separator === '-')
+  );
 }

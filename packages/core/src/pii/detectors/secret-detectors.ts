@@ -25,11 +25,14 @@ const randomish =
   (value: string): boolean =>
     shannonEntropy(value) >= min;
 
-const NOT_A_SECRET_NAME =
-  /(?:id|ids|name|names|url|uri|length|len|file|path|type|variable|size|count|version|format|location|endpoint|header|prefix)["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>|>\s*)[ \t]*["'`]?$/i;
-/** Public keys and anti-forgery tokens are not credentials. */
-const PUBLIC_NAME =
-  /(?:public|pubkey|pub_key|csrf|xsrf)[a-z0-9_.-]{0,24}["'\]]?[ \t]*(?:[a-z]{3,8}[ \t]+)?(?:=|:=|:|=>|>\s*)[ \t]*["'`]?$/i;
+/**
+ * The text before a value names a thing rather than a secret (`credentialsId: '…'`, `secret_length = …`,
+ * `tokenFile=…`), or a public key or anti-forgery token, which are not credentials. Matched against
+ * the lower-cased text just before the value.
+ */
+const NOT_A_SECRET_NAME = re2(
+  String.raw`(?:id|ids|name|names|url|uri|length|len|file|path|type|variable|size|count|version|format|location|endpoint|header|prefix|(?:public|pubkey|pub_key|csrf|xsrf)[a-z0-9_.-]{0,24})["'\]]?[ 	]*(?:[a-z]{3,8}[ 	]+)?(?:=|:=|:|=>|>\s*)[ 	]*["'${'`'}]?$`,
+);
 
 /** Providers whose keys have no prefix of their own (hex, UUID or plain base62 values). */
 const PROVIDER_NAMES = [
@@ -361,11 +364,11 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     window: 128,
     priority: CREDENTIAL - 5,
     validate: (value, text, start, end) => {
-      const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
-      if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
-      if (assignedCode(value, text, start, end)) return false;
       // Generated keys of 20+ characters all but always hold a digit; code names rarely do.
-      return re2('[0-9]').test(value) && secretValueValid(value, false) && shannonEntropy(value) >= 3.2;
+      if (!hasDigit(value)) return false;
+      if (NOT_A_SECRET_NAME.test(text.slice(Math.max(0, start - 48), start).toLowerCase())) return false;
+      if (assignedCode(value, text, start, end)) return false;
+      return secretValueValid(value, false) && shannonEntropy(value) >= 3.2;
     },
   },
   {
@@ -443,10 +446,12 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     priority: CREDENTIAL - 5,
     validate: (value, text, start, end) => {
       const head = text.slice(Math.max(0, start - 48), start).toLowerCase();
-      // `credentialsId: '…'`, `secret_length = …`, `tokenFile=…`: names of things, not secrets.
-      if (NOT_A_SECRET_NAME.test(head) || PUBLIC_NAME.test(head)) return false;
+      const near = head.slice(-32);
+      const passwordLike = near.includes('pass') || near.includes('pwd');
+      // The cheap test first: a flood of short values (`secret: "secret: "…`) costs no regex call.
+      if (value.length < (passwordLike ? 6 : 16)) return false;
+      if (NOT_A_SECRET_NAME.test(head)) return false;
       if (assignedCode(value, text, start, end)) return false;
-      const passwordLike = re2('pass|pwd').test(head.slice(-32));
       return secretValueValid(value, passwordLike);
     },
   },
@@ -481,4 +486,13 @@ function credentialPasswordValid(url: string): boolean {
   if (at < 0) return false;
   const password = userInfo.slice(userInfo.indexOf(':') + 1);
   return password.length > 0 && !PASSWORD_PLACEHOLDER.test(password);
+}
+
+/** Whether `value` holds an ASCII digit. */
+function hasDigit(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code >= 48 && code <= 57) return true;
+  }
+  return false;
 }

@@ -33,7 +33,9 @@ const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|jso
  * secretValueValid('9f8a7c6b5e4d3c2b1a0f9e8d', false); // true
  */
 export function secretValueValid(value: string, passwordLike: boolean): boolean {
-  if (value.length < 6 || PLACEHOLDER.test(value) || CALL_OR_PATH.test(value)) return false;
+  // Length first: floods of short look-alikes (`secret: "secret: "…`) end here without a regex call.
+  if (value.length < (passwordLike ? 6 : 16)) return false;
+  if (PLACEHOLDER.test(value) || CALL_OR_PATH.test(value)) return false;
   if (IDENTIFIER.test(value) || WORDS_AND_VERSIONS.test(value)) return false;
   // Time- or name-based UUIDs (versions 1–3, 5) are identifiers; random tokens are version 4.
   if (UUID.test(value) && '1235'.includes(value[14]!)) return false;
@@ -56,7 +58,6 @@ export function secretValueValid(value: string, passwordLike: boolean): boolean 
       shannonEntropy(value) >= 3.3
     );
   }
-  if (value.length < 16) return false;
   if (digits === 0 && other === 0) return shannonEntropy(value) >= 3.8;
   // Hex draws from 16 symbols, so a random 16-char hex token scores lower than base64 of that length.
   if (HEX.test(value)) return letters > 0 && digits > 1 && shannonEntropy(value) >= 2.7;

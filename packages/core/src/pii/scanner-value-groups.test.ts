@@ -1,0 +1,100 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PII_DETECTORS } from './detectors/pii-detectors.js';
+import { SECRET_DETECTORS } from './detectors/secret-detectors.js';
+import { createPiiScanner, groupEndsPattern } from './scanner.js';
+
+// A detector whose value group ends its pattern gets every match's value from one `replace` pass.
+// Appending an empty group (`(?:)`) keeps the pattern's meaning but hides that shape, which sends
+// the same detector through a per-match `exec`: both scanners must report exactly the same.
+const ALL = [...PII_DETECTORS, ...SECRET_DETECTORS];
+const fast = createPiiScanner(ALL);
+const slow = createPiiScanner(
+  ALL.map((detector) =>
+    detector.valueGroup === undefined ? detector : { ...detector, pattern: `${detector.pattern}(?:)` },
+  ),
+);
+
+const PIECES = [
+  'api_key = "',
+  'secret: "',
+  'password=',
+  'PASSWORD: ',
+  'client_secret',
+  '"token": "',
+  'Authorization: Bearer ',
+  'aws_secret_access_key = ',
+  'DATADOG_API_KEY=',
+  'curl -u ',
+  '--user ',
+  ':',
+  '=',
+  '"',
+  "'",
+  ' ',
+  '\n',
+  'AccountKey=',
+  '?sig=',
+  '//registry.npmjs.org/:_authToken=',
+  'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  'Zx9Qp2Lm7Vb4Nc8Rt1Yw',
+  'hunter2!',
+  'a1b2c3d4e5f6a7b8c9d0',
+  'é',
+  '\u{1F600}',
+  '\uD800',
+];
+const textArb = fc
+  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 8 })), { maxLength: 40 })
+  .map((parts) => parts.join(''));
+
+describe('value groups read in one pass', () => {
+  it('give exactly the detections and candidates of a per-match search', () => {
+    fc.assert(
+      fc.property(textArb, fc.nat(), (text, offset) => {
+        const from = text.length === 0 ? 0 : offset % (text.length + 1);
+        expect(fast.scan(text, from)).toEqual(slow.scan(text, from));
+      }),
+      { numRuns: 800 },
+    );
+  });
+
+  it('find assigned secrets after a lone surrogate and astral characters', () => {
+    const text = '\uD800 \u{1F600} api_key = "Zx9Qp2Lm7Vb4Nc8Rt1Yw3" and password=hunter2!';
+    const found = fast.scan(text).matches.map((m) => [m.type, m.value]);
+    expect(found).toEqual([
+      ['GENERIC_SECRET', 'Zx9Qp2Lm7Vb4Nc8Rt1Yw3'],
+      ['GENERIC_SECRET', 'hunter2!'],
+    ]);
+    expect(found).toEqual(slow.scan(text).matches.map((m) => [m.type, m.value]));
+  });
+});
+
+describe('groupEndsPattern', () => {
+  it('is true when the group closes the pattern at the top level', () => {
+    expect(groupEndsPattern('key=([a-z]+)', 1)).toBe(true);
+    expect(groupEndsPattern('(?i:key)[:=]["\']?([^\\s"\']{6,})', 1)).toBe(true);
+    expect(groupEndsPattern('(a)(b)', 2)).toBe(true);
+    expect(groupEndsPattern('(?P<name>a)=(?<v>b+)', 2)).toBe(true);
+    expect(groupEndsPattern('x=((a)(b))', 1)).toBe(true);
+  });
+
+  it('is false when anything may follow the group or it sits under an alternation', () => {
+    expect(groupEndsPattern('(a+)b*', 1)).toBe(false);
+    expect(groupEndsPattern('"(a+)"', 1)).toBe(false);
+    expect(groupEndsPattern('(a)(b)', 1)).toBe(false);
+    expect(groupEndsPattern('x|y=(a+)', 1)).toBe(false);
+    expect(groupEndsPattern('(?:x=(a+))+', 1)).toBe(false);
+    expect(groupEndsPattern('(?:x=(a+))', 1)).toBe(false);
+    expect(groupEndsPattern('k=(a+)(?:)', 1)).toBe(false);
+  });
+
+  it('skips escaped parentheses and parentheses inside classes', () => {
+    expect(groupEndsPattern('\\(k\\)=(v+)', 1)).toBe(true);
+    expect(groupEndsPattern('[(]k=(v+)', 1)).toBe(true);
+    expect(groupEndsPattern('[^)]]k=(v+)', 1)).toBe(true);
+    expect(groupEndsPattern('[]()]k=(v+)', 1)).toBe(true);
+    expect(groupEndsPattern('[[:alpha:](]=(v+)', 1)).toBe(true);
+    expect(groupEndsPattern('[\\]|(]=(v+)', 1)).toBe(true);
+  });
+});
