@@ -97,45 +97,113 @@ export function scanFeatures(
 }
 
 // Word characters of ASCII text: a–z, 0–9 and the apostrophe (the text is already lower case).
-const WORD = new Uint8Array(128);
+// Indexed by byte, so every index of the scanned bytes is in range.
+const WORD = new Uint8Array(256);
 for (let c = 0x61; c <= 0x7a; c++) WORD[c] = 1;
 for (let c = 0x30; c <= 0x39; c++) WORD[c] = 1;
 WORD[0x27] = 1;
 
+/** FNV-1a offset basis (as an int32) and prime of the word hash, as in `scanFeatures`. */
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 16777619;
+
+/**
+ * Characters handled per block by `scanAsciiFeatures`. Long texts are read in blocks so the
+ * scratch buffers stay small (and in cache) whatever the input size.
+ */
+const BLOCK = 8192;
+const encoder = new TextEncoder();
+// ASCII bytes of the current block.
+const blockBytes = new Uint8Array(BLOCK);
+// Hashes of the words that end in the current block (at most one per character, plus the last).
+const blockWords = new Int32Array(BLOCK + 1);
+
 /**
  * `scanFeatures` for text known to be ASCII (no character above 0x7f): the same features (words
- * only, since character n-grams are emitted only around non-ASCII text) with a tighter loop.
- * This is the common case and the one the 4 KB benchmark measures.
+ * only, since character n-grams are emitted only around non-ASCII text), computed faster. This is
+ * the common case and the one the 4 KB benchmark measures. Text that turns out not to be ASCII is
+ * handed to `scanFeatures`, so the result is always the same as `scanFeatures`'s.
+ *
+ * The text is encoded into a byte buffer a block at a time (reading bytes is much cheaper than
+ * `charCodeAt`); one branch-free pass hashes the words of a block (a branch at each word end is
+ * mispredicted about once per word, which cost more than the hashing), and a second pass over the
+ * word hashes sums the weights. On a 4 KB prompt this takes about 60% of the time of a single loop.
  */
 export function scanAsciiFeatures(text: string, weights: Int8Array, out: FeatureScan): FeatureScan {
-  let sum = 0;
-  let count = 0;
-  let wordHash = 0x811c9dc5;
-  let wordLen = 0;
-  let prevWord = 0;
   const n = text.length;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (WORD[c] === 1) {
-      wordHash = Math.imul(wordHash ^ c, 16777619);
-      wordLen++;
-    } else if (wordLen > 0) {
-      sum +=
-        weights[mix(wordHash + 0x9e3779b9)]! + weights[mix(Math.imul(prevWord, 31) ^ wordHash ^ 0x7f4a7c15)]!;
-      count += 2;
-      prevWord = wordHash;
-      wordHash = 0x811c9dc5;
-      wordLen = 0;
-    }
+  const word: WordState = { g: 0, a: FNV_OFFSET, inWord: 0, prevWord: 0, sum: 0, count: 0 };
+  for (let start = 0; start < n; start += BLOCK) {
+    const part = n <= BLOCK ? text : text.slice(start, start + BLOCK);
+    const { read, written } = encoder.encodeInto(part, blockBytes);
+    // Any character above 0x7f takes more than one byte, so `written` exceeds `read`.
+    if (read !== part.length || written !== read) return scanFeatures(text, weights, out);
+    sumWordFeatures(hashBlockWords(written, word), weights, word);
   }
-  if (wordLen > 0) {
+  if (word.inWord === 1) {
+    blockWords[0] = word.g;
+    sumWordFeatures(1, weights, word);
+  }
+  out.sum = word.sum;
+  out.count = word.count;
+  return out;
+}
+
+/** Scan state carried from one block to the next. */
+interface WordState {
+  /** FNV-1a state of the word in progress; 0 after a non-word character. */
+  g: number;
+  /** `FNV_OFFSET` after a non-word character (or at the start), 0 inside a word. */
+  a: number;
+  /** 1 if the last character was a word character. */
+  inWord: number;
+  /** Hash of the previous word (bigrams); 0 before the first word. */
+  prevWord: number;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Hashes the words of `blockBytes[0, length)` into `blockWords` and returns how many ended there.
+ *
+ * Branch-free form of the FNV-1a loop `h = c is a word character ? imul(h ^ c, prime) : offset`:
+ * the hash of the word in progress is `g ^ a`, where a non-word character zeroes `g` (it
+ * multiplies by 0) and sets `a` to the offset basis, and a word character folds `a` back in. The
+ * value of `g` is stored at every character; the slot only advances past it when the character
+ * ends a word, so the slot keeps exactly the hash of each finished word.
+ */
+function hashBlockWords(length: number, s: WordState): number {
+  let g = s.g;
+  let a = s.a;
+  let inWord = s.inWord;
+  let k = 0;
+  for (let i = 0; i < length; i++) {
+    const c = blockBytes[i]!;
+    const w = WORD[c]!;
+    blockWords[k] = g;
+    k += inWord & (w ^ 1);
+    g = Math.imul(g ^ (a ^ c), FNV_PRIME & -w);
+    a = FNV_OFFSET & (w - 1);
+    inWord = w;
+  }
+  s.g = g;
+  s.a = a;
+  s.inWord = inWord;
+  return k;
+}
+
+/** Adds the unigram and bigram weights of the first `count` hashes of `blockWords`. */
+function sumWordFeatures(count: number, weights: Int8Array, s: WordState): void {
+  let sum = 0;
+  let prevWord = s.prevWord;
+  for (let j = 0; j < count; j++) {
+    const wordHash = blockWords[j]!;
     sum +=
       weights[mix(wordHash + 0x9e3779b9)]! + weights[mix(Math.imul(prevWord, 31) ^ wordHash ^ 0x7f4a7c15)]!;
-    count += 2;
+    prevWord = wordHash;
   }
-  out.sum = sum;
-  out.count = count;
-  return out;
+  s.prevWord = prevWord;
+  s.sum += sum;
+  s.count += 2 * count;
 }
 
 /** A fresh result object (allocate once, reuse). */
