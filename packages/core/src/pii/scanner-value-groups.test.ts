@@ -59,6 +59,31 @@ describe('value groups read in one pass', () => {
     );
   });
 
+  it('give the same on texts dense with assignments, where one pass takes every value', () => {
+    const dense = fc
+      .array(fc.constantFrom(...PIECES), { minLength: 20, maxLength: 90 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(dense, (text) => {
+        expect(fast.scan(text)).toEqual(slow.scan(text));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('reject a run longer than any value without reading its groups', () => {
+    const keys = [
+      'Zx9Qp2Lm7Vb4Nc8Rt1Yw3',
+      'Kq7Wm2Xp9Lr4Tz8Vn3Bc6',
+      'Hd5Jf8Ns2Qw7Ev4Ry9Pu1',
+      'Mb3Gk6Td9Wq2Lx5Zc8Vr4',
+    ];
+    const text = `${keys.map((key) => `api_key=${key}\n`).join('')}${'api_key='.repeat(2000)}`;
+    const result = fast.scan(text);
+    expect(result.matches.map((m) => m.value)).toEqual(keys);
+    expect(result).toEqual(slow.scan(text));
+  });
+
   it('find assigned secrets after a lone surrogate and astral characters', () => {
     const text = '\uD800 \u{1F600} api_key = "Zx9Qp2Lm7Vb4Nc8Rt1Yw3" and password=hunter2!';
     const found = fast.scan(text).matches.map((m) => [m.type, m.value]);

@@ -220,12 +220,12 @@ function scanSubject(
   found: PiiMatch[],
   raw: RawSpan[],
 ): void {
-  if (detector.valueAtEnd) {
+  const all = subject.match(detector.regex);
+  if (all === null) return;
+  if (detector.valueAtEnd && all.length >= ONE_PASS_GROUPS_FROM && allShort(all, detector)) {
     scanValueGroups(detector, text, subject, base, found, raw);
     return;
   }
-  const all = subject.match(detector.regex);
-  if (all === null) return;
   // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
   // previous match's end is exactly where the leftmost scan found it.
   let at = 0;
@@ -253,6 +253,23 @@ function scanSubject(
       return;
     }
   }
+}
+
+/**
+ * Matches from which a detector whose value group ends its pattern takes the values in one pass
+ * rather than one `exec` each: below this, the second pass over the text costs more than it saves.
+ */
+const ONE_PASS_GROUPS_FROM = 4;
+
+/**
+ * No match is longer than a value of the type plus its name: locating the group in a longer one
+ * (`api_key=api_key=…` for a megabyte) would run RE2's slow submatch engine over all of it, where
+ * `accept` rejects such a match by its length alone.
+ */
+function allShort(matches: readonly string[], detector: CompiledDetector): boolean {
+  const limit = detector.maxLength + NAME_ALLOWANCE;
+  for (const match of matches) if (match.length > limit) return false;
+  return true;
 }
 
 /**
