@@ -37,8 +37,9 @@ interface CompiledDetector {
   readonly groups: RE2 | undefined;
   readonly valueGroup: number;
   /**
-   * The value group closes the pattern (`name = (value)`), so it ends every match: one `replace`
-   * pass hands over each match's offset and value, and no per-match `exec` (~3 µs) is needed.
+   * The value group closes the pattern (`name = (value)`), so it ends every match: when a text holds
+   * several matches, one `replace` pass hands over each one's offset and value instead of a
+   * per-match `exec` (~3 µs each).
    */
   readonly valueAtEnd: boolean;
   readonly boundary: PiiDetector['boundary'];
