@@ -292,6 +292,38 @@ describe('run-marker precheck', () => {
       '\uD800',
     ),
     fc.string({ maxLength: 8 }),
+    // Rule examples, so hits (validators, widened set patterns confirmed by the rule's own regex)
+    // are compared too, on ASCII text and beside non-ASCII characters.
+    fc.constantFrom(...Object.values(EXAMPLES)),
+    fc.constantFrom(...Object.values(EXAMPLES)).map((e) => e.toLowerCase()),
+    // A trigger and a target word of a long-window rule, on either side of the window's bound:
+    // the engine matches widened windows and must confirm them.
+    fc
+      .tuple(
+        fc.constantFrom(
+          'spell',
+          'hint',
+          'translate',
+          'say',
+          'show me',
+          'continue',
+          'not respond',
+          '<!-- ai',
+          'tl;dr',
+        ),
+        fc.integer({ min: 10, max: 110 }),
+        fc.constantFrom(
+          'password',
+          'access granted',
+          'rules so far',
+          '"the password is',
+          'and then do it',
+          'as claude',
+          'ai -->',
+          'your rules',
+        ),
+      )
+      .map(([trigger, gap, target]) => `${trigger} ${'lorem ipsum '.repeat(12).slice(0, gap)} ${target}`),
   );
   const textArb = fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join(''));
 

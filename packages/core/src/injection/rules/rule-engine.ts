@@ -1,5 +1,6 @@
 import RE2 from 're2';
 import { LlmGuardError } from '../../errors/llm-guard-error.js';
+import { asciiSetPattern, type SetPattern, setPattern } from './set-pattern.js';
 import { INJECTION_CATEGORIES, type InjectionRule } from './types.js';
 
 /**
@@ -30,6 +31,11 @@ const MARKER_NAMES = Object.keys(MARKERS) as MarkerName[];
  */
 const RUN_MARKERS: readonly MarkerName[] = ['base64', 'hex'];
 const LITE_MARKER_NAMES = MARKER_NAMES.filter((m) => !RUN_MARKERS.includes(m));
+// ASCII text never matches `nonAscii`: the sets for ASCII text leave it out.
+const ASCII_MARKER_NAMES = MARKER_NAMES.filter((m) => m !== 'nonAscii');
+const ASCII_LITE_MARKER_NAMES = LITE_MARKER_NAMES.filter((m) => m !== 'nonAscii');
+/** Set pattern of a rule that cannot match ASCII text: an empty class, which matches nothing. */
+const NEVER = String.raw`[^\x00-\x{10ffff}]`;
 
 // Byte classes of the run markers, as in MARKERS.base64 ([a-z0-9+/_-]{20,}) and the first form of
 // MARKERS.hex ((?:[0-9a-f]{2}[ :]?){12}, at least 24 bytes of [0-9a-f :]).
@@ -165,20 +171,18 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
 
   const options = { maxMem: 64 << 20 };
   const markerOffset = rules.length;
-  let strict: InstanceType<typeof RE2.Set>;
-  let strictLite: InstanceType<typeof RE2.Set>;
+  const general = rules.map((r) => setPattern(r.pattern));
+  const ascii = rules.map((r) => asciiSetPattern(r.pattern));
+  let strict: SetVariant;
+  let strictLite: SetVariant;
+  let asciiStrict: SetVariant;
+  let asciiLite: SetVariant;
   let loose: InstanceType<typeof RE2.Set>;
   try {
-    strict = new RE2.Set(
-      [...rules.map((r) => r.pattern), ...MARKER_NAMES.map((m) => MARKERS[m])],
-      '',
-      options,
-    );
-    strictLite = new RE2.Set(
-      [...rules.map((r) => r.pattern), ...LITE_MARKER_NAMES.map((m) => MARKERS[m])],
-      '',
-      options,
-    );
+    strict = setVariant(rules, general, MARKER_NAMES, false, options);
+    strictLite = setVariant(rules, general, LITE_MARKER_NAMES, false, options);
+    asciiStrict = setVariant(rules, ascii, ASCII_MARKER_NAMES, true, options);
+    asciiLite = setVariant(rules, ascii, ASCII_LITE_MARKER_NAMES, true, options);
     loose = new RE2.Set(
       rules.map((r) => loosen(r.pattern)),
       '',
@@ -189,12 +193,16 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
   }
   const looseSingles = rules.map((r) => new RE2(loosen(r.pattern), ''));
 
-  function validated(index: number, text: string, single: RE2): boolean {
+  /**
+   * Whether rule `index` really matches `text`: a match of its own regex that its validator (if
+   * any) accepts. Needed when the rule has a validator or its set pattern was widened.
+   */
+  function confirmed(index: number, text: string): boolean {
     const validator = rules[index]!.validator;
-    if (validator === undefined) return true;
+    const single = singles[index]!;
     single.lastIndex = 0;
     for (let m = single.exec(text); m !== null; m = single.exec(text)) {
-      if (validator(m[0], text, m.index)) return true;
+      if (validator === undefined || validator(m[0], text, m.index)) return true;
       if (m[0].length === 0) single.lastIndex++;
     }
     return false;
@@ -204,17 +212,22 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
     rules,
     scan: function scanRules(text: string): SetScan {
       const input = utf8View(text);
-      // Text too long for the scratch buffer is rare: it simply gets the full set.
-      const lite = typeof input !== 'string' && !mayHaveRunMarker(input);
-      const found = (lite ? strictLite : strict).match(input);
-      const names = lite ? LITE_MARKER_NAMES : MARKER_NAMES;
+      // Text too long for the scratch buffer is rare: it simply gets the full set. Otherwise one
+      // byte per character means no character above U+007F, so the ASCII forms find the same.
+      let variant = strict;
+      if (typeof input !== 'string') {
+        const isAscii = input.length === text.length;
+        if (mayHaveRunMarker(input)) variant = isAscii ? asciiStrict : strict;
+        else variant = isAscii ? asciiLite : strictLite;
+      }
+      const found = variant.set.match(input);
       const hits: number[] = [];
       let markers: Set<MarkerName> | undefined;
       for (const i of found) {
         if (i >= markerOffset) {
           markers ??= new Set();
-          markers.add(names[i - markerOffset]!);
-        } else if (validated(i, text, singles[i]!)) hits.push(i);
+          markers.add(variant.markers[i - markerOffset]!);
+        } else if (variant.confirm[i] === 0 || confirmed(i, text)) hits.push(i);
       }
       return { rules: hits, markers: markers ?? EMPTY_MARKERS };
     },
@@ -240,3 +253,30 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
 }
 
 const EMPTY_MARKERS: ReadonlySet<MarkerName> = new Set();
+
+/**
+ * One compiled set: the rules' set patterns, then markers. `confirm[i]` is 1 when a hit of rule `i`
+ * must be confirmed with its own regex (it has a validator, or its set pattern was widened).
+ */
+interface SetVariant {
+  readonly set: InstanceType<typeof RE2.Set>;
+  readonly markers: readonly MarkerName[];
+  readonly confirm: Uint8Array;
+}
+
+function setVariant(
+  rules: readonly InjectionRule[],
+  patterns: readonly SetPattern[],
+  markers: readonly MarkerName[],
+  ascii: boolean,
+  options: { maxMem: number },
+): SetVariant {
+  const markerSources = markers.map((m) =>
+    ascii ? (asciiSetPattern(MARKERS[m]).source ?? NEVER) : MARKERS[m],
+  );
+  return {
+    set: new RE2.Set([...patterns.map((p) => p.source ?? NEVER), ...markerSources], '', options),
+    markers,
+    confirm: Uint8Array.from(patterns, (p, i) => (p.widened || rules[i]!.validator !== undefined ? 1 : 0)),
+  };
+}
