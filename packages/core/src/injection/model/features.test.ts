@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { defaultInjectionModel } from './default-model.js';
-import { createFeatureScan, type FeatureScan, scanAsciiFeatures, scanFeatures } from './features.js';
+import { createFeatureKernel } from './feature-kernel.js';
+import {
+  createFeatureScan,
+  type FeatureScan,
+  scanAsciiFeatures,
+  scanAsciiFeaturesInJs,
+  scanFeatures,
+} from './features.js';
 
 // `scanAsciiFeatures` is the fast path of `scanFeatures` for ASCII text (the scorer's common case):
 // it must give exactly the same sum and count on any input, including texts long enough to be read
@@ -9,7 +16,6 @@ import { createFeatureScan, type FeatureScan, scanAsciiFeatures, scanFeatures } 
 const weights = defaultInjectionModel().weights;
 
 const reference = (text: string): FeatureScan => ({ ...scanFeatures(text, weights, createFeatureScan()) });
-const fast = (text: string): FeatureScan => ({ ...scanAsciiFeatures(text, weights, createFeatureScan()) });
 
 const PIECES = [
   'ignore',
@@ -48,7 +54,14 @@ const nonAscii = fc.oneof(
 /** Characters in a block of `scanAsciiFeatures` (8 KB): texts around it cross a block boundary. */
 const BLOCK = 8192;
 
-describe('scanAsciiFeatures', () => {
+// Both implementations: the WebAssembly kernel (what `scanAsciiFeatures` runs in Node) and the
+// JavaScript loops it falls back to.
+describe.each([
+  ['scanAsciiFeatures (WebAssembly kernel)', scanAsciiFeatures],
+  ['scanAsciiFeaturesInJs', scanAsciiFeaturesInJs],
+])('%s', (_name, scan) => {
+  const fast = (text: string): FeatureScan => ({ ...scan(text, weights, createFeatureScan()) });
+
   it('finds the same features as scanFeatures on any ASCII text', () => {
     fc.assert(
       fc.property(asciiText, (text) => {
@@ -97,5 +110,24 @@ describe('scanAsciiFeatures', () => {
   it('counts nothing in empty or wordless text', () => {
     expect(fast('')).toEqual({ sum: 0, count: 0 });
     expect(fast(' .,;\n')).toEqual({ sum: 0, count: 0 });
+  });
+});
+
+describe('feature kernel', () => {
+  it('is available in Node', () => {
+    expect(createFeatureKernel()).toBeDefined();
+  });
+
+  it('reads each model its own weights when scorers with different models alternate', () => {
+    const other = Int8Array.from(weights, (w, i) => (i % 7 === 0 ? -w : (w + i) % 100));
+    fc.assert(
+      fc.property(asciiText, (text) => {
+        for (const table of [other, weights, other]) {
+          const expected = { ...scanFeatures(text, table, createFeatureScan()) };
+          expect({ ...scanAsciiFeatures(text, table, createFeatureScan()) }).toEqual(expected);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

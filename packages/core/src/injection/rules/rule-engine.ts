@@ -44,7 +44,9 @@ const HEX_BYTE = 2;
 const BASE64_RUN = 20;
 const HEX_RUN = 24;
 const BACKSLASH = 0x5c;
-const RUN_CLASS = new Uint8Array(256);
+/** Bytes before the text in the scratch buffer: the class of every byte value (see `utf8View`). */
+const TABLE = 256;
+const RUN_CLASS = new Uint8Array(TABLE);
 for (const c of 'abcdefghijklmnopqrstuvwxyz0123456789+/_-') RUN_CLASS[c.charCodeAt(0)]! |= BASE64_BYTE;
 for (const c of '0123456789abcdef :') RUN_CLASS[c.charCodeAt(0)]! |= HEX_BYTE;
 
@@ -53,27 +55,36 @@ for (const c of '0123456789abcdef :') RUN_CLASS[c.charCodeAt(0)]! |= HEX_BYTE;
  * digits and separators, or a backslash (the `\x41` form of hex). Only necessary conditions: when
  * this is false neither marker can match, so the set without them finds exactly the same.
  */
-export function mayHaveRunMarker(bytes: Buffer): boolean {
+export function mayHaveRunMarker(bytes: Uint8Array): boolean {
+  const withTable = withRunClasses(bytes.length);
+  withTable.set(bytes, TABLE);
+  return hasRunMarker(withTable, bytes.length);
+}
+
+/** `mayHaveRunMarker` for the `length` bytes after the class table in `buffer`. */
+function hasRunMarker(buffer: Buffer, length: number): boolean {
   return (
-    bytes.indexOf(BACKSLASH) !== -1 ||
-    hasClassRun(bytes, BASE64_BYTE, BASE64_RUN) ||
-    hasClassRun(bytes, HEX_BYTE, HEX_RUN)
+    buffer.subarray(TABLE, TABLE + length).indexOf(BACKSLASH) !== -1 ||
+    hasClassRun(buffer, length, BASE64_BYTE, BASE64_RUN) ||
+    hasClassRun(buffer, length, HEX_BYTE, HEX_RUN)
   );
 }
 
 /**
- * Whether `bytes` holds `min` consecutive bytes of class `bit`, reading few of them: it looks at
- * the last byte of the first window that could hold such a run and walks back to the nearest byte
- * outside the class. No run can cross that byte, so the next window ends `min` bytes after it.
- * Windows never overlap, so no byte is read twice (linear on any input); on English prose it reads
- * about one byte in five for base64 and one in fourteen for hex.
+ * Whether the `length` bytes after the class table in `buffer` hold `min` consecutive bytes of
+ * class `bit`, reading few of them: it looks at the last byte of the first window that could hold
+ * such a run and walks back to the nearest byte outside the class. No run can cross that byte, so
+ * the next window ends `min` bytes after it. Windows never overlap, so no byte is read twice
+ * (linear on any input); on English prose it reads about one byte in five for base64 and one in
+ * fourteen for hex. The table and the bytes share one array: once any ArrayBuffer in the process
+ * has been detached, optimized code checks each array it reads for detachment at every access.
  */
-function hasClassRun(bytes: Uint8Array, bit: number, min: number): boolean {
-  const n = bytes.length;
-  let lastBreak = -1;
-  for (let end = min - 1; end < n; end = lastBreak + min) {
+function hasClassRun(buffer: Uint8Array, length: number, bit: number, min: number): boolean {
+  const n = TABLE + length;
+  let lastBreak = TABLE - 1;
+  for (let end = lastBreak + min; end < n; end = lastBreak + min) {
     let i = end;
-    while (i > lastBreak && (RUN_CLASS[bytes[i]!]! & bit) !== 0) i--;
+    while (i > lastBreak && (buffer[buffer[i]!]! & bit) !== 0) i--;
     if (i === lastBreak) return true;
     lastBreak = i;
   }
@@ -99,18 +110,30 @@ export interface RuleEngine {
 
 const RULE_ID = /^[a-z0-9][a-z0-9._-]{0,79}$/;
 
-// Encoding into a reused buffer is cheaper than letting RE2 convert the string on every call.
+// Encoding into a reused buffer is cheaper than letting RE2 convert the string on every call. The
+// buffer starts with the run-class table (`TABLE` bytes); the text's bytes follow.
 const encoder = new TextEncoder();
-let scratch = new Uint8Array(16_384);
+let scratch = withRunClasses(16_384);
+let scratchText = scratch.subarray(TABLE);
 const SCRATCH_MAX = 1 << 20;
 
+function withRunClasses(size: number): Buffer {
+  // A Buffer (not a plain Uint8Array): its indexOf is a native byte search.
+  const buffer = Buffer.allocUnsafeSlow(TABLE + size);
+  buffer.set(RUN_CLASS);
+  return buffer;
+}
+
+/** The UTF-8 bytes of `text` (after the class table in `scratch`), or `text` itself when too long. */
 function utf8View(text: string): Buffer | string {
   const need = text.length * 3;
   if (need > SCRATCH_MAX) return text;
-  if (need > scratch.length)
-    scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(need, scratch.length * 2)));
-  const { written } = encoder.encodeInto(text, scratch);
-  return Buffer.from(scratch.buffer, scratch.byteOffset, written);
+  if (need > scratchText.length) {
+    scratch = withRunClasses(Math.min(SCRATCH_MAX, Math.max(need, scratchText.length * 2)));
+    scratchText = scratch.subarray(TABLE);
+  }
+  const { written } = encoder.encodeInto(text, scratchText);
+  return Buffer.from(scratch.buffer, scratch.byteOffset + TABLE, written);
 }
 
 function invalid(
@@ -217,7 +240,7 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
       let variant = strict;
       if (typeof input !== 'string') {
         const isAscii = input.length === text.length;
-        if (mayHaveRunMarker(input)) variant = isAscii ? asciiStrict : strict;
+        if (hasRunMarker(scratch, input.length)) variant = isAscii ? asciiStrict : strict;
         else variant = isAscii ? asciiLite : strictLite;
       }
       const found = variant.set.match(input);
