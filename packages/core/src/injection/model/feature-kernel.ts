@@ -1,6 +1,8 @@
+import { encodeModule, instantiate, op, type WasmFunc } from '../wasm-module.js';
+
 /**
- * The word-feature loops of `scanAsciiFeatures` as a small WebAssembly module, built here from its
- * instructions (no binary is shipped and nothing is fetched).
+ * The word-feature loops of `scanAsciiFeatures` as a small WebAssembly module, built from its
+ * instructions (see wasm-module.ts).
  *
  * Why: the FNV-1a word hash is a chain of one xor and one multiply per byte, so it cannot beat about
  * four cycles a byte; compiled JavaScript pays more than that for its typed-array reads, and far more
@@ -47,111 +49,13 @@ export interface FeatureKernel {
   loadWeights(weights: Int8Array): void;
 }
 
-// --- a minimal WebAssembly encoder: just what the two loops need --------------------------------
-
-const I32 = 0x7f;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function vec(items: readonly number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function name(text: string): number[] {
-  return vec([...text].map((c) => [c.charCodeAt(0)]));
-}
-
-/** Instructions, named as in the WebAssembly text format. */
-const op = {
-  get: (local: number) => [0x20, ...uleb(local)],
-  set: (local: number) => [0x21, ...uleb(local)],
-  tee: (local: number) => [0x22, ...uleb(local)],
-  const: (value: number) => [0x41, ...sleb(value)],
-  load: (offset: number) => [0x28, 2, ...uleb(offset)],
-  load8u: (offset: number) => [0x2d, 0, ...uleb(offset)],
-  load8s: (offset: number) => [0x2c, 0, ...uleb(offset)],
-  store: (offset: number) => [0x36, 2, ...uleb(offset)],
-  add: [0x6a],
-  sub: [0x6b],
-  mul: [0x6c],
-  and: [0x71],
-  xor: [0x73],
-  shl: [0x74],
-  shrU: [0x76],
-  geU: [0x4f],
-  block: [0x02, 0x40],
-  loop: [0x03, 0x40],
-  br: (depth: number) => [0x0c, ...uleb(depth)],
-  brIf: (depth: number) => [0x0d, ...uleb(depth)],
-  end: [0x0b],
-};
-
-interface Func {
-  readonly name: string;
-  readonly params: number;
-  readonly locals: number;
-  readonly code: readonly number[][];
-}
-
-/** A module with one memory (exported as `memory`) and the given functions (each returns an i32). */
-function encodeModule(funcs: readonly Func[]): Uint8Array {
-  const types = funcs.map((f) => [
-    0x60,
-    ...vec(Array.from({ length: f.params }, () => [I32])),
-    ...vec([[I32]]),
-  ]);
-  const bodies = funcs.map((f) => {
-    const body = [...vec(f.locals > 0 ? [[...uleb(f.locals), I32]] : []), ...f.code.flat(), ...op.end];
-    return [...uleb(body.length), ...body];
-  });
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(3, vec(funcs.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(PAGES)]])),
-    ...section(
-      7,
-      vec([[...name('memory'), 0x02, 0], ...funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])]),
-    ),
-    ...section(10, vec(bodies)),
-  ]);
-}
-
 // --- the two loops ------------------------------------------------------------------------------
 
 /**
  * `hashBlockWords` of features.ts: the branch-free FNV-1a loop. The slot `k` is kept as a byte
  * offset (4 × the word count).
  */
-function hashFunc(): Func {
+function hashFunc(): WasmFunc {
   const [length, i, g, a, inWord, k, c, w] = [0, 1, 2, 3, 4, 5, 6, 7];
   return {
     name: 'hash',
@@ -223,7 +127,7 @@ function mixOf(local: number): number[][] {
 }
 
 /** `sumWordFeatures` of features.ts: unigram and bigram weights of each word hash. */
-function sumFunc(): Func {
+function sumFunc(): WasmFunc {
   const [count, j, sum, prevWord, hash, x] = [0, 1, 2, 3, 4, 5];
   return {
     name: 'sum',
@@ -262,27 +166,14 @@ function sumFunc(): Func {
   };
 }
 
-/** The part of the global `WebAssembly` object used here (the project's TypeScript lib has no DOM types). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-}
-
 /**
  * Compiles and instantiates the kernel, or returns `undefined` where WebAssembly is unavailable
  * (the caller then uses the JavaScript loops).
  */
 export function createFeatureKernel(): FeatureKernel | undefined {
-  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-  if (wasm === undefined) return undefined;
-  let exports: Record<string, unknown>;
-  try {
-    const module = new wasm.Module(encodeModule([hashFunc(), sumFunc()]));
-    exports = new wasm.Instance(module, {}).exports;
-  } catch {
-    return undefined;
-  }
-  const memory = (exports.memory as { buffer: ArrayBuffer }).buffer;
+  const instance = instantiate(encodeModule([hashFunc(), sumFunc()], PAGES));
+  if (instance === undefined) return undefined;
+  const { exports, memory } = instance;
   const table = new Uint8Array(memory, WORD_TABLE, 256);
   for (let c = 0x61; c <= 0x7a; c++) table[c] = 1;
   for (let c = 0x30; c <= 0x39; c++) table[c] = 1;

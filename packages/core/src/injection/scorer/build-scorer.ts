@@ -74,6 +74,8 @@ interface Working {
   model: number;
   unnatural: number;
   hit: Uint8Array;
+  /** Whether any rule was recorded in `hit` (most texts: none, and `hit` need not be read). */
+  recorded: boolean;
   layers: LayerKind[] | undefined;
   hits: RuleHit[] | undefined;
 }
@@ -129,6 +131,7 @@ export function buildInjectionScorer(
 
   function record(w: Working, index: number, start: number, end: number): void {
     if (w.hit[index] === 0) w.hit[index] = 1;
+    w.recorded = true;
     if (w.hits !== undefined) {
       const r = rules[index]!;
       w.hits.push({ id: r.id, category: r.category, weight: r.weight, start, end });
@@ -163,9 +166,12 @@ export function buildInjectionScorer(
     }
     const layerHit = layerPool[depth]!;
     layerHit.fill(0);
+    // Whether `layerHit` holds a rule; without one its rule part is 0 and the loop over it is skipped.
+    let layerAny = false;
     if (useRules) {
       for (const i of scan.rules) {
         layerHit[i] = 1;
+        layerAny = true;
         if (w.hits === undefined) record(w, i, 0, 0);
         else if (origin !== undefined) record(w, i, origin[0], origin[1]);
         else {
@@ -177,14 +183,16 @@ export function buildInjectionScorer(
       }
     }
     modelPart(view, text, normalized === undefined, markers.has('soup'));
-    const m = { model: partModel, unnatural: partUnnatural };
-    let best = combine(layerRules(layerHit), m.model, m.unnatural);
+    const model = partModel;
+    const unnatural = partUnnatural;
+    let best = combine(layerAny ? layerRules(layerHit) : 0, model, unnatural);
     if (origin === undefined) {
-      w.model = Math.max(w.model, m.model);
-      w.unnatural = Math.max(w.unnatural, m.unnatural);
+      w.model = Math.max(w.model, model);
+      w.unnatural = Math.max(w.unnatural, unnatural);
     }
 
-    if (depth < settings.maxDecodeDepth) {
+    // Every kind of child layer needs a marker; most texts have none.
+    if (depth < settings.maxDecodeDepth && markers.size > 0) {
       const children: DecodedLayer[] = [];
       if (markers.has('spaced')) children.push(...foldSpacedRuns(view, budget));
       if (markers.has('base64') || markers.has('hex') || markers.has('url')) {
@@ -211,7 +219,7 @@ export function buildInjectionScorer(
         }
         if (w.layers === undefined) w.layers = [];
         w.layers.push(child.kind);
-        best = Math.max(best, childScore, combine(layerRules(layerHit), m.model, m.unnatural));
+        best = Math.max(best, childScore, combine(layerRules(layerHit), model, unnatural));
       }
     }
     return best;
@@ -231,19 +239,20 @@ export function buildInjectionScorer(
       model: 0,
       unnatural: 0,
       hit: topHit.fill(0),
+      recorded: false,
       layers: undefined,
       hits: withHits ? [] : undefined,
     };
     const score = scoreLayer(text, 0, { remaining: settings.maxDecodedChars }, w, undefined);
     let ids: string[] | undefined;
-    for (let i = 0; i < w.hit.length; i++) {
+    for (let i = 0; w.recorded && i < w.hit.length; i++) {
       if (w.hit[i] !== 1) continue;
       if (ids === undefined) ids = [];
       ids.push(rules[i]!.id);
     }
     const result: InjectionScore = {
       score,
-      rules: layerRules(w.hit),
+      rules: w.recorded ? layerRules(w.hit) : 0,
       model: w.model,
       unnatural: w.unnatural,
       ruleIds: ids ?? NO_IDS,
