@@ -155,7 +155,8 @@ let kernel: FeatureKernel | null | undefined;
 
 /** `scanAsciiFeatures` on the WebAssembly kernel: the same blocks and state as the JavaScript loops. */
 function scanWithKernel(k: FeatureKernel, text: string, weights: Int8Array, out: FeatureScan): FeatureScan {
-  // Weights are copied into the kernel's memory when the model changes (once per scorer in practice).
+  // Weights are copied into the kernel's memory when the model changes: once per scorer in practice
+  // (a model's weights are decoded once and never changed in place).
   if (k.weights !== weights) k.loadWeights(weights);
   resetKernel(k);
   const n = text.length;

@@ -26,8 +26,10 @@ const MARKER_NAMES = Object.keys(MARKERS) as MarkerName[];
 /**
  * Markers that match only a long run of one character class. They cost the set far more than the
  * others (RE2's automaton tracks the run length next to every rule: about a sixth of the time of a
- * 4 KB scan) and prose rarely has such a run, so the set is also compiled without them, and
- * `mayHaveRunMarker` decides on the encoded bytes which of the two sets a text needs.
+ * 4 KB scan) and prose rarely has such a run, so each set is also compiled without them, and
+ * `mayHaveRunMarker` decides on the encoded bytes which of the two a text needs. Each comes in two
+ * forms: the rules as written, and their ASCII forms for text without non-ASCII characters (see
+ * set-pattern.ts), four sets in all.
  */
 const RUN_MARKERS: readonly MarkerName[] = ['base64', 'hex'];
 const LITE_MARKER_NAMES = MARKER_NAMES.filter((m) => !RUN_MARKERS.includes(m));
