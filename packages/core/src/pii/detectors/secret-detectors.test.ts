@@ -383,6 +383,18 @@ const CASES: readonly Case[] = [
     // The public half of the key pair.
     miss: () => `pk-lf-${uuid4()}`,
   },
+  {
+    type: 'HUBSPOT_ACCESS_TOKEN',
+    hit: () => `pat-na1-${uuid4()}`,
+    // No region: a plain UUID after `pat-` is an identifier.
+    miss: () => `pat-${uuid4()}`,
+  },
+  {
+    type: 'NUGET_API_KEY',
+    hit: () => `oy2${draw('abcdefghijklmnopqrstuvwxyz0123456789', 43)}`,
+    // One character short of the documented 46.
+    miss: () => `oy2${draw('abcdefghijklmnopqrstuvwxyz0123456789', 42)}`,
+  },
 ];
 
 describe('credential formats', () => {

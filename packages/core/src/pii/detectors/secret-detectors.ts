@@ -353,6 +353,13 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   ),
   token('POSTHOG_PERSONAL_API_KEY', 'phx_[A-Za-z0-9]{43}', { validate: randomish(3.5) }),
   token('LANGFUSE_SECRET_KEY', 'sk-lf-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'),
+  // HubSpot private-app access tokens: `pat-` and the data-centre region, then a UUID.
+  token(
+    'HUBSPOT_ACCESS_TOKEN',
+    'pat-(?:na|eu|ap)\\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+  ),
+  // NuGet gallery API keys: `oy2` and 43 lower-case letters and digits.
+  token('NUGET_API_KEY', 'oy2[a-z0-9]{43}', { validate: randomish(3.5) }),
   {
     // `DATADOG_API_KEY=…`, `"okta": {"token": …}`, `sourcegraph: …`: a provider's name in the key
     // and a random value; the provider has no distinctive prefix, so the name is the anchor.
