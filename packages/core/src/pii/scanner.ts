@@ -1,6 +1,7 @@
 import RE2 from 're2';
 import { LlmGuardError } from '../errors/llm-guard-error.js';
 import type { PiiCategory, PiiDetector, PiiMatch } from './types.js';
+import { isAsciiAlnum } from './validators/ascii.js';
 
 /** Memory budget of the detector set's DFA cache (bytes); filled lazily, per scanner. */
 const SET_MAX_MEM = 32 << 20;
@@ -538,13 +539,14 @@ function accept(
 ): PiiMatch | undefined {
   let start = matchStart;
   let value = matched;
-  if (valueOffset !== undefined) {
+  if (detector.groups !== undefined) {
+    // Checked before the groups are extracted (a backtracking pass over the whole match).
     if (matched.length > detector.maxLength + NAME_ALLOWANCE) return undefined;
+  }
+  if (valueOffset !== undefined) {
     start = matchStart + valueOffset;
     value = matched.slice(valueOffset);
   } else if (detector.groups !== undefined) {
-    // Checked before the groups are extracted (a backtracking pass over the whole match).
-    if (matched.length > detector.maxLength + NAME_ALLOWANCE) return undefined;
     const m = detector.groups.exec(matched);
     const span = m?.indices?.[detector.valueGroup];
     const groupValue = m?.[detector.valueGroup];
@@ -688,10 +690,6 @@ const BOUNDARY_BEFORE: Readonly<Record<PiiDetector['boundary'] & string, string 
   none: undefined,
 };
 
-function isAlnum(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 function leftBoundaryOk(boundary: PiiDetector['boundary'], text: string, start: number): boolean {
   return start === 0 || boundaryOk(boundary, text, start, text.length);
 }
@@ -707,8 +705,8 @@ function boundaryOk(boundary: PiiDetector['boundary'], text: string, start: numb
 function blocks(boundary: PiiDetector['boundary'], code: number): boolean {
   if (!(code >= 0)) return false;
   if (boundary === 'digit') return code >= 48 && code <= 57;
-  if (boundary === 'alnum') return isAlnum(code);
-  return isAlnum(code) || code === 95;
+  if (boundary === 'alnum') return isAsciiAlnum(code);
+  return isAsciiAlnum(code) || code === 95;
 }
 
 function contextOk(detector: CompiledDetector, text: string, start: number): boolean {

@@ -1,4 +1,5 @@
 import type { PiiDetector } from '../types.js';
+import { isAsciiAlnum, isAsciiDigit, isAsciiLetter } from '../validators/ascii.js';
 import { ibanLength, ibanValid } from '../validators/iban.js';
 import { ipv4Valid, ipv6Valid, macValid } from '../validators/network.js';
 import { paymentCardValid } from '../validators/payment-card.js';
@@ -70,7 +71,7 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     validate: (value, text, start, end) => {
       // A date such as 2019-01-02 1234 or a longer dotted run is not an SSN.
       if (text[end] === '-' || text[end] === '.' || text[start - 1] === '-' || text[start - 1] === '.') {
-        if (isDigit(text.charCodeAt(end + 1)) || isDigit(text.charCodeAt(start - 2))) return false;
+        if (isAsciiDigit(text.charCodeAt(end + 1)) || isAsciiDigit(text.charCodeAt(start - 2))) return false;
       }
       // 12345-6789 is also a ZIP+4 code: not after a state code or a postal word.
       if (value[5] === '-' && ZIP_LABEL_BEFORE.test(text.slice(Math.max(0, start - 16), start))) return false;
@@ -250,17 +251,10 @@ function trailingPunctuation(value: string): number {
   return cut;
 }
 
-/** `[0-9]`; false for `NaN` (a position outside the text). */
-function isDigit(code: number): boolean {
-  return code >= 48 && code <= 57;
-}
-
 /** `[A-Za-z0-9._%+-]`: a character of an email's local part. */
 function isEmailLocalChar(code: number): boolean {
   return (
-    isDigit(code) ||
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
+    isAsciiAlnum(code) ||
     code === 46 || // .
     code === 95 || // _
     code === 37 || // %
@@ -286,20 +280,15 @@ function urlHost(value: string): string {
   return value.slice(from, to);
 }
 
-/** `[A-Za-z]` */
-function isLetter(code: number): boolean {
-  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
-}
-
 /** The five characters before `start` read `RS35 `: a grouped number there continues an IBAN. */
 function afterIbanGroup(text: string, start: number): boolean {
   if (start < 5) return false;
   const separator = text[start - 1];
   return (
-    isLetter(text.charCodeAt(start - 5)) &&
-    isLetter(text.charCodeAt(start - 4)) &&
-    isDigit(text.charCodeAt(start - 3)) &&
-    isDigit(text.charCodeAt(start - 2)) &&
+    isAsciiLetter(text.charCodeAt(start - 5)) &&
+    isAsciiLetter(text.charCodeAt(start - 4)) &&
+    isAsciiDigit(text.charCodeAt(start - 3)) &&
+    isAsciiDigit(text.charCodeAt(start - 2)) &&
     (separator === ' ' || separator === '-')
   );
 }

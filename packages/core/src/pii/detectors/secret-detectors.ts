@@ -1,10 +1,11 @@
 import { parseApiKey } from '../../identity/api-key-format.js';
 import type { PiiDetector } from '../types.js';
+import { hasAsciiDigit } from '../validators/ascii.js';
 import { shannonEntropy } from '../validators/entropy.js';
 import { githubTokenChecksumValid } from '../validators/github-token.js';
 import { jwtValid } from '../validators/jwt.js';
 import { re2 } from '../validators/re2-cache.js';
-import { assignedCode, secretValueValid } from '../validators/secret-value.js';
+import { assignedCode, secretLengthPossible, secretValueValid } from '../validators/secret-value.js';
 
 const CREDENTIAL = 40;
 
@@ -348,7 +349,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     'AQVN[A-Za-z0-9_-]{35,38}|t1\\.[A-Za-z0-9_-]+={0,2}\\.[A-Za-z0-9_-]{86}={0,2}|y[0-3]_[A-Za-z0-9_-]{55,199}',
     {
       window: 96,
-      validate: (v) => shannonEntropy(v) >= 4.0 && re2('[0-9]').test(v),
+      validate: (v) => shannonEntropy(v) >= 4.0 && hasAsciiDigit(v),
     },
   ),
   token('POSTHOG_PERSONAL_API_KEY', 'phx_[A-Za-z0-9]{43}', { validate: randomish(3.5) }),
@@ -372,7 +373,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     priority: CREDENTIAL - 5,
     validate: (value, text, start, end) => {
       // Generated keys of 20+ characters all but always hold a digit; code names rarely do.
-      if (!hasDigit(value)) return false;
+      if (!hasAsciiDigit(value)) return false;
       if (NOT_A_SECRET_NAME.test(text.slice(Math.max(0, start - 48), start).toLowerCase())) return false;
       if (assignedCode(value, text, start, end)) return false;
       return secretValueValid(value, false) && shannonEntropy(value) >= 3.2;
@@ -456,7 +457,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
       const near = head.slice(-32);
       const passwordLike = near.includes('pass') || near.includes('pwd');
       // The cheap test first: a flood of short values (`secret: "secret: "…`) costs no regex call.
-      if (value.length < (passwordLike ? 6 : 16)) return false;
+      if (!secretLengthPossible(value, passwordLike)) return false;
       if (NOT_A_SECRET_NAME.test(head)) return false;
       if (assignedCode(value, text, start, end)) return false;
       return secretValueValid(value, passwordLike);
@@ -493,13 +494,4 @@ function credentialPasswordValid(url: string): boolean {
   if (at < 0) return false;
   const password = userInfo.slice(userInfo.indexOf(':') + 1);
   return password.length > 0 && !PASSWORD_PLACEHOLDER.test(password);
-}
-
-/** Whether `value` holds an ASCII digit. */
-function hasDigit(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    if (code >= 48 && code <= 57) return true;
-  }
-  return false;
 }

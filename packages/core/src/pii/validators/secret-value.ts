@@ -34,7 +34,7 @@ const CALL_OR_PATH = new RE2('[()]|^\\.?/|^https?:|\\.(?:js|ts|py|go|rb|java|jso
  */
 export function secretValueValid(value: string, passwordLike: boolean): boolean {
   // Length first: floods of short look-alikes (`secret: "secret: "…`) end here without a regex call.
-  if (value.length < (passwordLike ? 6 : 16)) return false;
+  if (!secretLengthPossible(value, passwordLike)) return false;
   if (PLACEHOLDER.test(value) || CALL_OR_PATH.test(value)) return false;
   if (IDENTIFIER.test(value) || WORDS_AND_VERSIONS.test(value)) return false;
   // Time- or name-based UUIDs (versions 1–3, 5) are identifiers; random tokens are version 4.
@@ -62,6 +62,14 @@ export function secretValueValid(value: string, passwordLike: boolean): boolean 
   // Hex draws from 16 symbols, so a random 16-char hex token scores lower than base64 of that length.
   if (HEX.test(value)) return letters > 0 && digits > 1 && shannonEntropy(value) >= 2.7;
   return letters > 0 && shannonEntropy(value) >= 3.0;
+}
+
+/**
+ * Long enough to be a secret: 6 characters after a password-like name, 16 otherwise. The first
+ * test of `secretValueValid`, exported so validators can run it before their own costlier checks.
+ */
+export function secretLengthPossible(value: string, passwordLike: boolean): boolean {
+  return value.length >= (passwordLike ? 6 : 16);
 }
 
 /**
