@@ -338,6 +338,18 @@ function main(): void {
       'hard-cases-holdout-3.jsonl',
       'written before the third round (intent-based rules, prose-then-soup signal, augmentation); never used to tune',
     ],
+    [
+      'hard-cases-holdout-4.jsonl',
+      'written independently of the rules; its misses then drove the fourth round of rules, so it is now tuning data',
+    ],
+    [
+      'hard-cases-holdout-5.jsonl',
+      'written independently of the rules; its misses drove the second half of the fourth round, so it is now tuning data',
+    ],
+    [
+      'hard-cases-holdout-6.jsonl',
+      'written independently after the fourth round was fixed; measured once, never used to tune',
+    ],
   ];
   for (const [file, note] of hardSets) {
     const hardPath = resolve(ROOT, 'test/fixtures/injection', file);

@@ -185,7 +185,10 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
       invalid(rule, index, 'pattern must be a non-empty string of at most 4000 characters');
     if (rule.validator !== undefined && typeof rule.validator !== 'function')
       invalid(rule, index, 'validator must be a function');
+    if (rule.requires !== undefined && (typeof rule.requires !== 'string' || rule.requires.length === 0))
+      invalid(rule, index, 'requires must be a non-empty RE2 pattern');
     try {
+      if (rule.requires !== undefined) new RE2(rule.requires, '');
       singles.push(new RE2(rule.pattern, 'g'));
       // The loose form must compile too, or spaced-letter text would silently skip this rule.
       new RE2(loosen(rule.pattern), 'g');
@@ -198,16 +201,31 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
   const markerOffset = rules.length;
   const general = rules.map((r) => setPattern(r.pattern));
   const ascii = rules.map((r) => asciiSetPattern(r.pattern));
+  // Gated rules (`requires`) leave the main sets; each distinct gate rides there as one entry.
+  const gatePatterns = [...new Set(rules.flatMap((r) => (r.requires === undefined ? [] : [r.requires])))];
+  const gatedRules = gatePatterns.map((gate) => rules.flatMap((r, i) => (r.requires === gate ? [i] : [])));
+  const ungated = (patterns: readonly SetPattern[]): SetPattern[] =>
+    patterns.map((p, i) => (rules[i]!.requires === undefined ? p : { source: undefined, widened: false }));
   let strict: SetVariant;
   let strictLite: SetVariant;
   let asciiStrict: SetVariant;
   let asciiLite: SetVariant;
   let loose: InstanceType<typeof RE2.Set>;
+  let gateSets: Array<InstanceType<typeof RE2.Set> | undefined>;
   try {
-    strict = setVariant(rules, general, MARKER_NAMES, false, options);
-    strictLite = setVariant(rules, general, LITE_MARKER_NAMES, false, options);
-    asciiStrict = setVariant(rules, ascii, ASCII_MARKER_NAMES, true, options);
-    asciiLite = setVariant(rules, ascii, ASCII_LITE_MARKER_NAMES, true, options);
+    strict = setVariant(rules, ungated(general), MARKER_NAMES, gatePatterns, false, options);
+    strictLite = setVariant(rules, ungated(general), LITE_MARKER_NAMES, gatePatterns, false, options);
+    asciiStrict = setVariant(rules, ungated(ascii), ASCII_MARKER_NAMES, gatePatterns, true, options);
+    asciiLite = setVariant(rules, ungated(ascii), ASCII_LITE_MARKER_NAMES, gatePatterns, true, options);
+    gateSets = gatedRules.map((indexes) =>
+      indexes.length === 0
+        ? undefined
+        : new RE2.Set(
+            indexes.map((i) => general[i]!.source ?? NEVER),
+            '',
+            options,
+          ),
+    );
     loose = new RE2.Set(
       rules.map((r) => loosen(r.pattern)),
       '',
@@ -248,12 +266,21 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
       const found = variant.set.match(input);
       const hits: number[] = [];
       let markers: Set<MarkerName> | undefined;
+      const gateOffset = markerOffset + variant.markers.length;
       for (const i of found) {
-        if (i >= markerOffset) {
+        if (i >= gateOffset) {
+          // A gate matched: its rules get their own (small) set pass, and every hit is confirmed.
+          const gate = i - gateOffset;
+          for (const j of gateSets[gate]!.match(input)) {
+            const index = gatedRules[gate]![j]!;
+            if (confirmed(index, text)) hits.push(index);
+          }
+        } else if (i >= markerOffset) {
           markers ??= new Set();
           markers.add(variant.markers[i - markerOffset]!);
         } else if (variant.confirm[i] === 0 || confirmed(i, text)) hits.push(i);
       }
+      if (hits.length > 1 && gatePatterns.length > 0) hits.sort((a, b) => a - b);
       return { rules: hits, markers: markers ?? EMPTY_MARKERS };
     },
     scanLoose: function scanLooseRules(text: string): readonly number[] {
@@ -280,8 +307,9 @@ export function compileRules(rules: readonly InjectionRule[]): RuleEngine {
 const EMPTY_MARKERS: ReadonlySet<MarkerName> = new Set();
 
 /**
- * One compiled set: the rules' set patterns, then markers. `confirm[i]` is 1 when a hit of rule `i`
- * must be confirmed with its own regex (it has a validator, or its set pattern was widened).
+ * One compiled set: the rules' set patterns, then markers, then gates. `confirm[i]` is 1 when a hit
+ * of rule `i` must be confirmed with its own regex (it has a validator, or its set pattern was
+ * widened).
  */
 interface SetVariant {
   readonly set: InstanceType<typeof RE2.Set>;
@@ -293,14 +321,18 @@ function setVariant(
   rules: readonly InjectionRule[],
   patterns: readonly SetPattern[],
   markers: readonly MarkerName[],
+  gates: readonly string[],
   ascii: boolean,
   options: { maxMem: number },
 ): SetVariant {
-  const markerSources = markers.map((m) =>
-    ascii ? (asciiSetPattern(MARKERS[m]).source ?? NEVER) : MARKERS[m],
-  );
+  const asAscii = (pattern: string): string => (ascii ? (asciiSetPattern(pattern).source ?? NEVER) : pattern);
+  const markerSources = markers.map((m) => asAscii(MARKERS[m]));
   return {
-    set: new RE2.Set([...patterns.map((p) => p.source ?? NEVER), ...markerSources], '', options),
+    set: new RE2.Set(
+      [...patterns.map((p) => p.source ?? NEVER), ...markerSources, ...gates.map(asAscii)],
+      '',
+      options,
+    ),
     markers,
     confirm: Uint8Array.from(patterns, (p, i) => (p.widened || rules[i]!.validator !== undefined ? 1 : 0)),
   };

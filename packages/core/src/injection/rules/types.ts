@@ -45,6 +45,13 @@ export interface InjectionRule {
    * and the match's index in it); return `false` to discard the hit. Runs only when the pattern matched.
    */
   readonly validator?: (match: string, text: string, index: number) => boolean;
+  /**
+   * Optional RE2 pattern that must also match somewhere in the normalized text for the rule to
+   * count (e.g. a lexicon the rule is about). Rules that name the same pattern are left out of the
+   * main set and scanned in a small set of their own only when it matches, which keeps the one pass
+   * over ordinary text cheap.
+   */
+  readonly requires?: string;
 }
 
 /** One rule that fired, with where it matched in the caller's original text. */
