@@ -41,6 +41,29 @@ interface Row {
   readonly subtype: string;
 }
 
+/** Augmentation files trained on by default, relative to the repository root. */
+const DEFAULT_AUGMENT = [
+  'scripts/data/injection-augment.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-4.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-5.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-6.jsonl',
+];
+/**
+ * Weight of benign rows against attack rows after class balancing. With the hold-out sets in the
+ * augmentation (dense in both attacks and trigger-word benign text), 5 keeps the leave-one-source-out
+ * false-alarm rate on InjecGuard at 0.029 (3 gave 0.049, 4 gave 0.037).
+ */
+const DEFAULT_BENIGN_WEIGHT = 5;
+
+/** Every value given for a repeatable option. */
+function args(name: string): string[] {
+  const values: string[] = [];
+  process.argv.forEach((a, i) => {
+    if (a === name && i + 1 < process.argv.length) values.push(process.argv[i + 1]!);
+  });
+  return values;
+}
+
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i === -1 ? undefined : process.argv[i + 1];
@@ -118,7 +141,7 @@ function train(
   const pos = docs.filter((d) => d.y === 1).length;
   const neg = docs.length - pos;
   // Benign rows weigh more than attacks: a text with little evidence should sit well below 0.5.
-  const benignWeight = Number(arg('--benign-weight') ?? 3);
+  const benignWeight = Number(arg('--benign-weight') ?? DEFAULT_BENIGN_WEIGHT);
   const cw = [benignWeight * (docs.length / (2 * Math.max(1, neg))), docs.length / (2 * Math.max(1, pos))];
   const order = docs.map((_, i) => i);
   const random = rng(seed);
@@ -242,10 +265,15 @@ function main(): void {
   const threshold = Number(arg('--threshold') ?? INJECTION_DEFAULTS.block);
   const rows = readRows(corpus);
   // Hand-written training augmentation: short benign chatter, benign prompts dense with trigger
-  // words, and attack families the corpus lacks. Always trained on, never measured on; the hold-out
-  // fixtures in test/fixtures/injection are separate files.
-  const augmentPath = resolve(arg('--augment') ?? resolve(ROOT, 'scripts/data/injection-augment.jsonl'));
-  const augment = process.argv.includes('--no-augment') ? [] : readRows(augmentPath);
+  // words, and attack families the corpus lacks; plus the three independently written sets whose
+  // misses drove the fourth round of rules (hold-outs 4 to 6), which are tuning data from then on.
+  // Always trained on. Hold-outs 7 and 8 are never trained on. `--augment FILE` (repeatable)
+  // replaces the list.
+  const augmentPaths = args('--augment');
+  const augmentFiles = (augmentPaths.length > 0 ? augmentPaths : DEFAULT_AUGMENT).map((p) =>
+    resolve(ROOT, p),
+  );
+  const augment = process.argv.includes('--no-augment') ? [] : augmentFiles.flatMap((p) => readRows(p));
   const prior = Number(arg('--prior') ?? 0.2);
   const shape: TrainShape = {
     fixedBias: process.argv.includes('--learn-bias') ? undefined : Math.log(prior / (1 - prior)),
@@ -340,15 +368,23 @@ function main(): void {
     ],
     [
       'hard-cases-holdout-4.jsonl',
-      'written independently of the rules; its misses then drove the fourth round of rules, so it is now tuning data',
+      'written independently; its misses drove the fourth round of rules; trained on since',
     ],
     [
       'hard-cases-holdout-5.jsonl',
-      'written independently of the rules; its misses drove the second half of the fourth round, so it is now tuning data',
+      'written independently; its misses drove the fourth round of rules; trained on since',
     ],
     [
       'hard-cases-holdout-6.jsonl',
-      'written independently after the fourth round was fixed; measured once, never used to tune',
+      'written independently; its misses drove the fourth round of rules; trained on since',
+    ],
+    [
+      'hard-cases-holdout-7.jsonl',
+      'written independently after the fourth round; never used to write rules or train',
+    ],
+    [
+      'hard-cases-holdout-8.jsonl',
+      'written independently after the fourth round; never used to write rules or train',
     ],
   ];
   for (const [file, note] of hardSets) {
