@@ -195,11 +195,10 @@ const SECRET_TALK = String.raw`\b(?:password|passcode|passphrase|pass\s*word|sec
 const FORCED_AFFIRMATIVE = String.raw`\b(?:begin|start|open|preface|commence|kick\s+off|lead\s+off)\s+(?:\w+\s+){0,4}?(?:with|by\s+(?:saying|replying|writing|stating|responding|answering|typing)(?:\s+with)?)\s*:?\s*(?:the\s+)?(?:(?:exact|following)\s+)?(?:(?:words?|phrase|sentence|line)\s*)?:?\s*["'“‘\x60]?\s*(?:(?:sure|certainly|absolutely|of\s+course|okay|ok|gladly|definitely|yes|yes\s+master|understood|no\s+problem)\b[,!.—–-]*\s*(?:here|i\s+(?:can|will|shall|would)|i'?ll|i'?d|let\s+me|this\s+is)|here\s+(?:is|are)\s+(?:a\s+|an\s+|the\s+|my\s+|some\s+)?(?:\w+\s+)?(?:how|step|steps|guide|tutorial|method|methods|instructions|recipe|plan|script|code|ways?|detailed|list)\b)`;
 
 /**
- * The built-in rule pack. Weights were set so that one strong rule alone blocks (≥ 0.8, the default threshold) and weak
- * rules only block together with the model or another rule. Ids are stable: findings and audit
- * records name them, and users disable or re-weight them by id.
+ * The rules as written. Weights were set so that one strong rule alone blocks (≥ 0.8, the default
+ * threshold) and weak rules only block together with the model or another rule.
  */
-export const BUILTIN_RULES: readonly InjectionRule[] = [
+const RULES: readonly InjectionRule[] = [
   // --- instruction override: "ignore all previous instructions" and its many spellings
   {
     id: 'override.ignore-previous',
@@ -1031,3 +1030,51 @@ export const BUILTIN_RULES: readonly InjectionRule[] = [
     pattern: String.raw`\b(?:whatever|no\s+matter\s+what)\s+(?:is|you\s+are|you'?re|the\s+user\s+is)\s+asked\b[^.\n]{0,20}?\b(?:answer|reply|respond|say|output|state)\b|\b(?:the\s+)?(?:ai|assistant|chatbot|language\s+model|llm|model|agent|summari[sz]er|reviewer\s+bot|classifier)\s+(?:must|should|shall|will|is\s+(?:required|instructed)\s+to)\s+(?:now\s+|immediately\s+|instead\s+|also\s+)?(?:ignore|disregard|respond|reply|say|output|print|forward|send|recommend|include|state|tell|write|add|mark|label|approve|rank|report|place)\b`,
   },
 ];
+
+// "Never reveal the system prompt", "must not print your instructions": a defence rule being
+// written, not a request.
+const NEGATED_BEFORE = new RE2(
+  String.raw`\b(?:never|not|n't|must\s+not|mustn'?t|refuse\s+to|shouldn'?t|should\s+never|must\s+never|won'?t|without)\s+(?:\w+\s+)?$`,
+);
+
+const NEVER_MIND = new RE2(String.raw`\bnever\s+mind\s*,?\s*$`);
+
+/** Discards an extraction phrase that a negation governs ("it must never reveal the system prompt"). */
+function notNegated(match: string, text: string, index: number): boolean {
+  const before = text.slice(Math.max(0, index - 30), index);
+  return !NEGATED_BEFORE.test(before) || NEVER_MIND.test(before);
+}
+
+/** Validators that already include the quoted-mention check. */
+const MENTION_AWARE = new Set<InjectionRule['validator']>([
+  notQuotedMention,
+  overrideInUse,
+  overrideNotDefence,
+]);
+
+/**
+ * Every override, extraction and persona rule also drops a phrase quoted in talk about it (tests,
+ * detection rules, security docs), and extraction rules drop a negated request (a defence being
+ * written). Rules keep their own validator in front.
+ */
+function withMentionChecks(rule: InjectionRule): InjectionRule {
+  const kinds: readonly string[] = ['instruction-override', 'prompt-extraction', 'persona-hijack'];
+  if (!kinds.includes(rule.category)) return rule;
+  const own = rule.validator;
+  const extraction = rule.category === 'prompt-extraction';
+  const mention = own === undefined || !MENTION_AWARE.has(own);
+  if (!mention && !extraction) return rule;
+  return {
+    ...rule,
+    validator: (match, text, index) =>
+      (own === undefined || own(match, text, index)) &&
+      (!mention || notQuotedMention(match, text, index)) &&
+      (!extraction || notNegated(match, text, index)),
+  };
+}
+
+/**
+ * The built-in rule pack. Ids are stable: findings and audit records name them, and users disable
+ * or re-weight them by id.
+ */
+export const BUILTIN_RULES: readonly InjectionRule[] = RULES.map(withMentionChecks);
