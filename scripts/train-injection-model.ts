@@ -50,12 +50,15 @@ const DEFAULT_AUGMENT = [
   'test/fixtures/injection/hard-cases-holdout-9.jsonl',
   'test/fixtures/injection/hard-cases-holdout-10.jsonl',
   'test/fixtures/injection/hard-cases-holdout-11.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-13.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-14.jsonl',
+  'test/fixtures/injection/hard-cases-holdout-15.jsonl',
 ];
 /**
  * Weight of benign rows against attack rows after class balancing. With the independent sets in the
- * augmentation (dense in both attacks and trigger-word benign text), 6 keeps the leave-one-source-out
- * false-alarm rate on InjecGuard at 0.036 (5 gave 0.040, 7 gave 0.031 for 1.2 points less recall on
- * the never-trained sets).
+ * augmentation (dense in both attacks and trigger-word benign text), 6 kept the leave-one-source-out
+ * false-alarm rate on InjecGuard at 0.036 with six of them (5 gave 0.040, 7 gave 0.031 for 1.2
+ * points less recall on the never-trained sets); with nine it is 0.032.
  */
 const DEFAULT_BENIGN_WEIGHT = 6;
 
@@ -269,9 +272,9 @@ function main(): void {
   const threshold = Number(arg('--threshold') ?? INJECTION_DEFAULTS.block);
   const rows = readRows(corpus);
   // Hand-written training augmentation: short benign chatter, benign prompts dense with trigger
-  // words, and attack families the corpus lacks; plus six independently written sets (hold-outs 4
-  // to 6, whose misses drove the fourth round of rules, and 9 to 11). Always trained on. Hold-outs
-  // 7, 8 and 12 are never trained on. `--augment FILE` (repeatable) replaces the list.
+  // words, and attack families the corpus lacks; plus nine independently written sets (hold-outs 4
+  // to 6, whose misses drove the fourth round of rules, 9 to 11 and 13 to 15). Always trained on.
+  // Hold-outs 7, 8, 12 and 16 are never trained on. `--augment FILE` (repeatable) replaces the list.
   const augmentPaths = args('--augment');
   const augmentFiles = (augmentPaths.length > 0 ? augmentPaths : DEFAULT_AUGMENT).map((p) =>
     resolve(ROOT, p),
@@ -394,6 +397,13 @@ function main(): void {
     ['hard-cases-holdout-11.jsonl', 'written independently; trained on'],
     [
       'hard-cases-holdout-12.jsonl',
+      'written independently after the fourth round; never used to write rules or train',
+    ],
+    ['hard-cases-holdout-13.jsonl', 'written independently; trained on'],
+    ['hard-cases-holdout-14.jsonl', 'written independently; trained on'],
+    ['hard-cases-holdout-15.jsonl', 'written independently; trained on'],
+    [
+      'hard-cases-holdout-16.jsonl',
       'written independently after the fourth round; never used to write rules or train',
     ],
   ];

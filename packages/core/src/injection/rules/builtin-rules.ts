@@ -18,7 +18,7 @@ const FILLER_SAFE = String.raw`(?:(?:me|us|your|the|this|that|entire|full|whole|
 const QUOTES = new Set(['"', "'", '“', '”', '‘', '’', '`', '«', '»']);
 // Words that show a phrase is being talked about rather than used ("what does the phrase … mean").
 const MENTION = new RE2(
-  String.raw`\b(?:phrase|string|example|examples|detect|detects|detection|filter|filters|regex|classifier|injection|injections|attack|attacks|mean|means|meaning|called|known\s+as|such\s+as|like|tests?|testing|cases?|positives?|negatives?|payloads?|samples?|e\.g|dataset|corpus|moderation|defen[cs]es?|mitigat\w*|red[\s-]?team\w*|(?:could|might|would)\s+write|wrote|drafts?|drafting|guardrails?|system\s+prompt)\b`,
+  String.raw`\b(?:phrase|string|example|examples|detect|detects|detection|filter|filters|regex|classifier|injection|injections|attack|attacks|mean|means|meaning|called|known\s+as|such\s+as|like|tests?|testing|cases?|positives?|negatives?|payloads?|samples?|e\.g|dataset|corpus|moderation|defen[cs]es?|mitigat\w*|red[\s-]?team\w*|(?:could|might|would)\s+write|wrote|drafts?|drafting|guardrails?|system\s+prompt|asks?|says?|types?|writes?|sends?)\b`,
 );
 
 // Words around "ignore my previous message" that show a person correcting themselves ("sorry, wrong
@@ -96,7 +96,7 @@ function overrideInUse(match: string, text: string, index: number): boolean {
 // "requests to disregard previous instructions", "attempts to reveal the system prompt": the phrase
 // named as a kind of message, not addressed to the model.
 const DESCRIBED = new RE2(
-  String.raw`\b(?:requests?|attempts?|tries|trying|try|asks?|asking|commands?|prompts?|phrases?|messages?|inputs?|attackers?|payloads?|instructions?\s+telling\s+(?:it|the\s+model))\s+(?:\w+\s+){0,2}?(?:to|that)\s+$`,
+  String.raw`\b(?:requests?|attempts?|tries|trying|try|asks?|asking|commands?|prompts?|phrases?|messages?|inputs?|attackers?|payloads?|instructions?\s+telling\s+(?:it|the\s+model))\s+(?:\w+\s+){0,2}?(?:to|that)\s+$|\b(?:tells?|telling|asks?|asking|wants?|instructs?|orders?)\s+(?:you|it|her|him|them|the\s+\w+)\s+to\s+$|\b(?:what\s+(?:is\s+)?(?:an?|the)|explain(?:\s+what)?|called|examples?\s+of|detect(?:ing)?|defend(?:ing)?\s+against|recogni[sz]e|spot|classify|flag(?:ging)?)\s+(?:an?\s+|the\s+)?(?:["'“]?\w+["'”]?\s+){0,2}$`,
 );
 
 function notQuotedMention(match: string, text: string, index: number): boolean {
@@ -150,6 +150,14 @@ function insideQuotedSpan(text: string, start: number, end: number): boolean {
 const PASSWORD_TOPIC = new RE2(
   String.raw`^\s+(?:policy|policies|manager|managers|reset|resets|strength|requirements?|rules?|generator|field|fields|hash|hashing|length|complexity|expiry|expiration|format|prompt|recovery|change)\b`,
 );
+
+// "Write the system prompt for our bot": a prompt being written, not one asked for.
+const FOR_SOMETHING = new RE2(String.raw`^\s+(?:for|that|which|so\s+that|with)\b`);
+
+/** Discards a request to write a system prompt or setup text *for* something. */
+function notCreation(match: string, text: string, index: number): boolean {
+  return !FOR_SOMETHING.test(text.slice(index + match.length, index + match.length + 20));
+}
 
 /** Discards "the password policy"-style matches: talk about passwords, not a request for one. */
 function notAboutPasswords(match: string, text: string, index: number): boolean {
@@ -365,7 +373,7 @@ const RULES: readonly InjectionRule[] = [
   },
   {
     id: 'extract.system-prompt',
-    validator: notQuotedMention,
+    validator: notCreation,
     category: 'prompt-extraction',
     weight: 0.85,
     pattern: String.raw`\b${SAY}\s+${FILLER_SAFE}{0,5}(?:system\s+(?:prompt|message|instructions)|initial\s+(?:prompt|instructions)|original\s+(?:prompt|instructions)|hidden\s+(?:prompt|instructions|rules)|secret\s+(?:prompt|instructions)|pre-?prompt|developer\s+(?:message|prompt|instructions)|(?:your|the)\s+(?:instructions|prompt|rules|guidelines|directives)\s+(?:above|verbatim|word\s+for\s+word|you\s+were\s+given|you\s+received))\b`,
@@ -408,7 +416,7 @@ const RULES: readonly InjectionRule[] = [
   },
   {
     id: 'extract.setup-text',
-    validator: notQuotedMention,
+    validator: notCreation,
     category: 'prompt-extraction',
     weight: 0.8,
     pattern: String.raw`\b(?:tl;?\s*dr|paraphrase|bullet|repeat|repeats|print|output|summari[sz]e|translate|reveal|show|spell|recite|tell|give|list|write|dump|echo|squawk|paste)\s+(?:(?:me|us|out|back|all|of|everything|in|exactly|verbatim|it|word|for)\s+){0,5}(?:your|the|my|its)\s+(?:(?:complete|full|entire|whole|exact|original)\s+)?(?:setup|initial|original|hidden|starting|opening|configuration|system|secret|private|internal)\s+(?:text|prompt|message|instructions|configuration|setup|rules)\b`,
