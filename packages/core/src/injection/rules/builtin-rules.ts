@@ -1048,7 +1048,7 @@ const NEGATED_BEFORE = new RE2(
 const NEVER_MIND = new RE2(String.raw`\bnever\s+mind\s*,?\s*$`);
 
 /** Discards an extraction phrase that a negation governs ("it must never reveal the system prompt"). */
-function notNegated(match: string, text: string, index: number): boolean {
+function notNegated(_match: string, text: string, index: number): boolean {
   const before = text.slice(Math.max(0, index - 30), index);
   return !NEGATED_BEFORE.test(before) || NEVER_MIND.test(before);
 }
