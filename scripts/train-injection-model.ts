@@ -53,6 +53,8 @@ const DEFAULT_AUGMENT = [
   'test/fixtures/injection/hard-cases-holdout-13.jsonl',
   'test/fixtures/injection/hard-cases-holdout-14.jsonl',
   'test/fixtures/injection/hard-cases-holdout-15.jsonl',
+  'test/fixtures/injection/persuasion-train-a.jsonl',
+  'test/fixtures/injection/persuasion-train-b.jsonl',
 ];
 /**
  * Weight of benign rows against attack rows after class balancing. With the independent sets in the
@@ -273,8 +275,9 @@ function main(): void {
   const rows = readRows(corpus);
   // Hand-written training augmentation: short benign chatter, benign prompts dense with trigger
   // words, and attack families the corpus lacks; plus nine independently written sets (hold-outs 4
-  // to 6, whose misses drove the fourth round of rules, 9 to 11 and 13 to 15). Always trained on.
-  // Hold-outs 7, 8, 12 and 16 are never trained on. `--augment FILE` (repeatable) replaces the list.
+  // to 6, whose misses drove the fourth round of rules, 9 to 11 and 13 to 15) and two sets of
+  // persuasive jailbreaks with benign look-alikes. Always trained on. Hold-outs 7, 8, 12 and 16 are
+  // never trained on. `--augment FILE` (repeatable) replaces the list.
   const augmentPaths = args('--augment');
   const augmentFiles = (augmentPaths.length > 0 ? augmentPaths : DEFAULT_AUGMENT).map((p) =>
     resolve(ROOT, p),
