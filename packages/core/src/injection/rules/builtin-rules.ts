@@ -21,6 +21,12 @@ const MENTION = new RE2(
   String.raw`\b(?:phrase|string|example|examples|detect|detects|detection|filter|filters|regex|classifier|injection|injections|attack|attacks|mean|means|meaning|called|known\s+as|such\s+as|like|tests?|testing|cases?|positives?|negatives?|payloads?|samples?|e\.g|dataset|corpus|moderation|defen[cs]es?|mitigat\w*|red[\s-]?team\w*|(?:could|might|would)\s+write|wrote|drafts?|drafting|guardrails?|system\s+prompt|asks?|says?|types?|writes?|sends?)\b`,
 );
 
+/** The `length` characters after a match: what several validators read to judge it. */
+function textAfter(match: string, text: string, index: number, length: number): string {
+  const end = index + match.length;
+  return text.slice(end, end + length);
+}
+
 // Words around "ignore my previous message" that show a person correcting themselves ("sorry, wrong
 // channel", "4B is booked"), as quoted email and chat threads do, rather than an override.
 const SELF_CORRECTION = new RE2(
@@ -56,7 +62,7 @@ const ADDRESSEE_WORDS = new Set([
  */
 function notSelfCorrection(match: string, text: string, index: number): boolean {
   if (OWN_EARLIER.test(match)) return false;
-  const qualifier = QUALIFIED_BY.exec(text.slice(index + match.length, index + match.length + 40));
+  const qualifier = QUALIFIED_BY.exec(textAfter(match, text, index, 40));
   if (qualifier !== null && !ADDRESSEE_WORDS.has(qualifier[1]!)) return false;
   return !SELF_CORRECTION.test(text.slice(Math.max(0, index - 40), index + match.length + 60));
 }
@@ -69,7 +75,7 @@ const EMBEDDED_SOURCE = new RE2(
 
 /** `overrideInUse`, and not a defence against instructions embedded in data. */
 function overrideNotDefence(match: string, text: string, index: number): boolean {
-  if (EMBEDDED_SOURCE.test(text.slice(index + match.length, index + match.length + 80))) return false;
+  if (EMBEDDED_SOURCE.test(textAfter(match, text, index, 80))) return false;
   return overrideInUse(match, text, index);
 }
 
@@ -80,7 +86,7 @@ const PEOPLE_AFTER = new RE2(
 
 /** Discards "note to the AI team": a note for people who work on AI, not for a model. */
 function notForPeople(match: string, text: string, index: number): boolean {
-  return !PEOPLE_AFTER.test(text.slice(index + match.length, index + match.length + 30));
+  return !PEOPLE_AFTER.test(textAfter(match, text, index, 30));
 }
 
 /** Both: not a quoted mention of the phrase and not a writer taking back their own words. */
@@ -156,12 +162,12 @@ const FOR_SOMETHING = new RE2(String.raw`^\s+(?:for|that|which|so\s+that|with)\b
 
 /** Discards a request to write a system prompt or setup text *for* something. */
 function notCreation(match: string, text: string, index: number): boolean {
-  return !FOR_SOMETHING.test(text.slice(index + match.length, index + match.length + 20));
+  return !FOR_SOMETHING.test(textAfter(match, text, index, 20));
 }
 
 /** Discards "the password policy"-style matches: talk about passwords, not a request for one. */
 function notAboutPasswords(match: string, text: string, index: number): boolean {
-  return !PASSWORD_TOPIC.test(text.slice(index + match.length, index + match.length + 40));
+  return !PASSWORD_TOPIC.test(textAfter(match, text, index, 40));
 }
 
 // Words that show "access granted" is a program's output under discussion, not a game's answer.
