@@ -55,6 +55,12 @@ const DEFAULT_AUGMENT = [
   'test/fixtures/injection/hard-cases-holdout-15.jsonl',
   'test/fixtures/injection/persuasion-train-a.jsonl',
   'test/fixtures/injection/persuasion-train-b.jsonl',
+  'test/fixtures/injection/hard-cases-train-17.jsonl',
+  'test/fixtures/injection/hard-cases-train-18.jsonl',
+  'test/fixtures/injection/hard-cases-train-19.jsonl',
+  'test/fixtures/injection/hard-cases-train-20.jsonl',
+  'test/fixtures/injection/multilingual-train.jsonl',
+  'test/fixtures/injection/multilingual-train-b.jsonl',
 ];
 /**
  * Weight of benign rows against attack rows after class balancing. With the independent sets in the
@@ -275,9 +281,11 @@ function main(): void {
   const rows = readRows(corpus);
   // Hand-written training augmentation: short benign chatter, benign prompts dense with trigger
   // words, and attack families the corpus lacks; plus nine independently written sets (hold-outs 4
-  // to 6, whose misses drove the fourth round of rules, 9 to 11 and 13 to 15) and two sets of
-  // persuasive jailbreaks with benign look-alikes. Always trained on. Hold-outs 7, 8, 12 and 16 are
-  // never trained on. `--augment FILE` (repeatable) replaces the list.
+  // to 6, whose misses drove the fourth round of rules, 9 to 11 and 13 to 15), two sets of
+  // persuasive jailbreaks with benign look-alikes, four more independent sets (17 to 20, measured
+  // before they were trained on) and everyday and attack prompts in sixteen languages. Always
+  // trained on. Hold-outs 7, 8, 12 and 16 are never trained on. `--augment FILE` (repeatable)
+  // replaces the list.
   const augmentPaths = args('--augment');
   const augmentFiles = (augmentPaths.length > 0 ? augmentPaths : DEFAULT_AUGMENT).map((p) =>
     resolve(ROOT, p),
@@ -409,6 +417,10 @@ function main(): void {
       'hard-cases-holdout-16.jsonl',
       'written independently after the fourth round; never used to write rules or train',
     ],
+    ['hard-cases-train-17.jsonl', 'written independently; measured untrained, then trained on'],
+    ['hard-cases-train-18.jsonl', 'written independently; measured untrained, then trained on'],
+    ['hard-cases-train-19.jsonl', 'written independently; measured untrained, then trained on'],
+    ['hard-cases-train-20.jsonl', 'written independently; measured untrained, then trained on'],
   ];
   for (const [file, note] of hardSets) {
     const hardPath = resolve(ROOT, 'test/fixtures/injection', file);

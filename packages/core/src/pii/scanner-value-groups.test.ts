@@ -2,18 +2,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PII_DETECTORS } from './detectors/pii-detectors.js';
 import { SECRET_DETECTORS } from './detectors/secret-detectors.js';
-import { createPiiScanner, groupEndsPattern } from './scanner.js';
+import { compileScanner, createPiiScanner, groupEndsPattern } from './scanner.js';
 
 // A detector whose value group ends its pattern gets every match's value from one `replace` pass.
 // Appending an empty group (`(?:)`) keeps the pattern's meaning but hides that shape, which sends
 // the same detector through a per-match `exec`: both scanners must report exactly the same.
+// Neither reads repeated matches once (`Infinity`); the default scanner does, and is compared below.
 const ALL = [...PII_DETECTORS, ...SECRET_DETECTORS];
-const fast = createPiiScanner(ALL);
-const slow = createPiiScanner(
+const fast = compileScanner(ALL, Number.POSITIVE_INFINITY);
+const slow = compileScanner(
   ALL.map((detector) =>
     detector.valueGroup === undefined ? detector : { ...detector, pattern: `${detector.pattern}(?:)` },
   ),
+  Number.POSITIVE_INFINITY,
 );
+const shipped = createPiiScanner(ALL);
 
 const PIECES = [
   'api_key = "',
@@ -92,6 +95,35 @@ describe('value groups read in one pass', () => {
       ['GENERIC_SECRET', 'hunter2!'],
     ]);
     expect(found).toEqual(slow.scan(text).matches.map((m) => [m.type, m.value]));
+  });
+});
+
+describe('repeated matches', () => {
+  it('give exactly what reading every match does, when a few lines repeat many times', () => {
+    const line = fc.array(fc.constantFrom(...PIECES), { minLength: 1, maxLength: 6 }).map((p) => p.join(''));
+    const repeated = fc
+      .tuple(
+        fc.array(line, { minLength: 1, maxLength: 3 }),
+        fc.array(fc.nat(), { minLength: 8, maxLength: 60 }),
+      )
+      .map(([pool, picks]) => picks.map((pick) => pool[pick % pool.length]).join('\n'));
+    fc.assert(
+      fc.property(repeated, (text) => {
+        expect(shipped.scan(text)).toEqual(fast.scan(text));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('report every copy of a pasted secret and nothing in a flood of names', () => {
+    const key = 'Zx9Qp2Lm7Vb4Nc8Rt1Yw3';
+    const line = `api_key = "${key}"\n`;
+    const text = `${line.repeat(50)}${'secret: "'.repeat(5000)}`;
+    const { matches } = shipped.scan(text);
+    expect(matches).toHaveLength(50);
+    matches.forEach((match, i) => {
+      expect(match).toMatchObject({ type: 'GENERIC_SECRET', start: i * line.length + 11, value: key });
+    });
   });
 });
 

@@ -54,6 +54,8 @@ interface CompiledDetector {
   readonly strictFormat: boolean;
   /** Set when the detector declares anchors and its pattern is not bounded (see `PiiDetector.anchors`). */
   readonly anchors: readonly string[] | undefined;
+  /** Matches per distinct match from which value groups are located once per distinct match. */
+  readonly repeatsFrom: number;
 }
 
 /** A candidate span the patterns matched, accepted or not; streaming never cuts through one. */
@@ -87,6 +89,14 @@ export interface PiiScanner {
  * scanner.scan('mail bob@example.com').matches[0]?.type; // 'EMAIL'
  */
 export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner {
+  return compileScanner(detectors, REPEATS_FROM);
+}
+
+/**
+ * `createPiiScanner` with the repeat threshold as a parameter: `Infinity` turns off reading
+ * repeated matches' value groups once, which tests use as the reference.
+ */
+export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: number): PiiScanner {
   const compiled: CompiledDetector[] = detectors.map((detector) => {
     const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
     const before = detector.valueGroup ? undefined : BOUNDARY_BEFORE[detector.boundary ?? 'word'];
@@ -125,6 +135,7 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
         before === undefined && detector.context === undefined && (detector.anchors?.length ?? 0) > 0
           ? detector.anchors!.filter((anchor) => anchor.length > 0)
           : undefined,
+      repeatsFrom,
     };
   });
   // Beyond 4.5 KB of text, three sets rather than one: RE2 builds one DFA per set whose states
@@ -224,9 +235,13 @@ function scanSubject(
 ): void {
   const all = subject.match(detector.regex);
   if (all === null) return;
-  if (detector.valueAtEnd && all.length >= ONE_PASS_GROUPS_FROM && allShort(all, detector)) {
-    scanValueGroups(detector, text, subject, base, found, raw);
-    return;
+  let offsets: Map<string, number> | undefined;
+  if (detector.groups !== undefined && all.length >= ONE_PASS_GROUPS_FROM && allShort(all, detector)) {
+    offsets = repeatedValueOffsets(detector, all);
+    if (offsets === undefined && detector.valueAtEnd) {
+      scanValueGroups(detector, text, subject, base, found, raw);
+      return;
+    }
   }
   // Patterns have no anchors or \b, so the next occurrence of a match's text at or after the
   // previous match's end is exactly where the leftmost scan found it.
@@ -246,7 +261,9 @@ function scanSubject(
     const matchStart = base + position + skip;
     const matchEnd = matchStart + matched.length;
     raw.push({ start: matchStart, end: matchEnd });
-    const accepted = accept(detector, matched, matchStart, text);
+    const offset = offsets?.get(matched);
+    if (offset === NO_VALUE) continue;
+    const accepted = accept(detector, matched, matchStart, text, offset);
     if (accepted === undefined) continue;
     found.push(accepted);
     // A value trimmed by its validator (an IBAN with glued text) frees the rest: rescan it.
@@ -262,6 +279,39 @@ function scanSubject(
  * rather than one `exec` each: below this, the second pass over the text costs more than it saves.
  */
 const ONE_PASS_GROUPS_FROM = 4;
+
+/**
+ * A text whose matches repeat (`secret: "secret: "…`, the same line pasted a thousand times) has
+ * each distinct match's value group located once: at most one distinct string per this many
+ * matches, or the one-pass and per-match searches are used.
+ */
+const REPEATS_FROM = 4;
+/** Offset of a distinct match whose value group did not take part. */
+const NO_VALUE = -1;
+
+/**
+ * Where the value group starts in each distinct match, when the matches repeat enough; otherwise
+ * `undefined`. A match is found by a leftmost search and none of these patterns looks past its
+ * end, so the group lies where it does in the match searched on its own.
+ */
+function repeatedValueOffsets(
+  detector: CompiledDetector,
+  matches: readonly string[],
+): Map<string, number> | undefined {
+  const limit = Math.floor(matches.length / detector.repeatsFrom);
+  const offsets = new Map<string, number>();
+  for (const match of matches) {
+    if (offsets.has(match)) continue;
+    if (offsets.size === limit) return undefined;
+    offsets.set(match, NO_VALUE);
+  }
+  for (const match of offsets.keys()) {
+    const m = detector.groups!.exec(match);
+    const span = m?.indices?.[detector.valueGroup];
+    if (span !== undefined && m?.[detector.valueGroup] !== undefined) offsets.set(match, span[0]);
+  }
+  return offsets;
+}
 
 /**
  * No match is longer than a value of the type plus its name: locating the group in a longer one

@@ -413,6 +413,16 @@ describe('credential formats', () => {
     expect(secretTypes(`use ${value} now`)).toEqual([]);
   });
 
+  it('flags every copy of a key pasted twice, on one line or on two', () => {
+    const key = draw(BASE62, 24);
+    for (const text of [`api_key = "${key}"\napi_key = "${key}"`, `old_token="${key}"; new_token="${key}"`]) {
+      expect(
+        scanner.scan(text).matches.map((m) => m.value),
+        text,
+      ).toEqual([key, key]);
+    }
+  });
+
   it('flags literals assigned to secret names but not code on the right-hand side', () => {
     expect(secretTypes(`password = "${draw(BASE62, 10)}!"`)).toEqual(['GENERIC_SECRET']);
     expect(secretTypes(`TWILIO_AUTH_TOKEN=${draw(HEX, 32)}`)).toEqual(['PROVIDER_SECRET']);

@@ -82,9 +82,17 @@ export function secretLengthPossible(value: string, passwordLike: boolean): bool
  */
 export function assignedCode(value: string, text: string, start: number, end: number): boolean {
   if (text[end] === '(' || MEMBER_PATH.test(value) || CODE_OPERATOR.test(value)) return true;
-  const head = text.slice(Math.max(0, start - value.length - 16), start);
-  if (head.includes(value)) return true;
+  // The name being assigned: what ends just before the operator and quotes. The same key pasted
+  // twice (`a = "K"; b = "K"`, or on the line before) is a second copy, not its own name.
+  let nameEnd = start;
+  const lowest = Math.max(0, start - 64);
+  while (nameEnd > lowest && ASSIGNMENT_PUNCTUATION.includes(text[nameEnd - 1]!)) nameEnd--;
+  const name = text.slice(Math.max(0, nameEnd - value.length - 16), nameEnd);
+  if (name.endsWith(value)) return true;
   // `RegOpenKeyEx = win32api.RegOpenKeyEx`: a module member under its own name.
   const member = value.slice(value.lastIndexOf('.') + 1);
-  return member.length >= 3 && member.length < value.length && head.includes(member);
+  return member.length >= 3 && member.length < value.length && name.endsWith(member);
 }
+
+/** What may stand between a name and its value: spaces, operators, quotes, a key's closing quote. */
+const ASSIGNMENT_PUNCTUATION = ' \t"\'`:=>,?|.';
