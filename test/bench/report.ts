@@ -23,10 +23,7 @@ export function writeBenchSection(area: string, title: string, command: string, 
   }
   const start = `<!-- bench:${area}:start -->`;
   const end = `<!-- bench:${area}:end -->`;
-  // The clock tells apart machines that report the same model name (two Xeons, 2.1 GHz and faster).
-  const first = cpus()[0];
-  const cpu =
-    first === undefined ? 'unknown CPU' : `${first.model}${first.speed > 0 ? ` @ ${first.speed} MHz` : ''}`;
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const section = [
     start,
     `## ${title}`,
