@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TokenUsage } from '../context/findings.js';
 import type { GuardContext } from '../context/guard-context.js';
 import { DEFAULT_DETECTORS } from '../pii/pii-guard.js';
 import { createPiiScanner } from '../pii/scanner.js';
-import { createStreamRedactor } from '../pii/stream-redactor.js';
+import { createStreamRedactor, redactText } from '../pii/stream-redactor.js';
 import type { ResponseHooks } from '../pipeline/guard.js';
 import { createResponseBodyTransformer } from './create-response-transformer.js';
 
@@ -121,6 +122,76 @@ describe('SSE answers', () => {
     const out = run([redact], 'text/event-stream', ['\u001f\u008b binary'], { 'content-encoding': 'gzip' })!;
     expect(out).toContain('event: error');
     expect(out).not.toContain('binary');
+  });
+
+  /** Text pieces that look like the JSON around a delta's text once they are escaped into it. */
+  const trickyText = fc
+    .array(
+      fc.constantFrom(
+        'plain words ',
+        '"',
+        '\\',
+        '\\"',
+        '"usage":{"x":1}',
+        '"content":"',
+        '"index":7,',
+        '"finish_reason":null',
+        '"type":"text_delta"',
+        'é ✓ 🙂',
+        'bob@example.com ',
+      ),
+      { maxLength: 30 },
+    )
+    .map((parts) => parts.join(''));
+  const events = {
+    chat: (text: string) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`,
+    chatReordered: (text: string) =>
+      `data: ${JSON.stringify({ object: 'chat.completion.chunk', choices: [{ finish_reason: null, index: 1, delta: { content: text } }], id: 'c2' })}\n\n`,
+    anthropic: (text: string) =>
+      `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })}\n\n`,
+    responses: (text: string) =>
+      `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', item_id: 'msg_1', output_index: 0, content_index: 0, delta: text })}\n\n`,
+  };
+  const deltaText: Record<keyof typeof events, (data: string) => string> = {
+    chat: (data) => JSON.parse(data).choices[0].delta.content,
+    chatReordered: (data) => JSON.parse(data).choices[0].delta.content,
+    anthropic: (data) => JSON.parse(data).delta.text,
+    responses: (data) => JSON.parse(data).delta,
+  };
+
+  it('reads each delta’s text exactly, whatever quotes, backslashes or JSON-like words it holds', () => {
+    const identity: ResponseHooks = { textTransform: () => ({ push: (t) => t, flush: () => '' }) };
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(events) as (keyof typeof events)[])),
+        fc.array(trickyText, { minLength: 1, maxLength: 6 }),
+        (dialect, texts) => {
+          const body = texts.map((t) => events[dialect](t)).join('');
+          // An unchanged text leaves every event as it came, byte for byte.
+          expect(run([identity], 'text/event-stream', [body])).toBe(body);
+        },
+      ),
+    );
+  });
+
+  it('redacts delta texts with escapes like the whole text, in every dialect', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...(Object.keys(events) as (keyof typeof events)[])),
+        fc.array(trickyText, { minLength: 1, maxLength: 6 }),
+        (dialect, texts) => {
+          const out = run([redact], 'text/event-stream', [texts.map((t) => events[dialect](t)).join('')])!;
+          const released = out
+            .split('\n\n')
+            .filter((e) => e.includes('data: '))
+            .map((e) => deltaText[dialect](e.slice(e.indexOf('data: ') + 6)))
+            .join('');
+          expect(released).toBe(redactText(scanner, texts.join(''), (m) => `[${m.type}]`));
+          expect(out).not.toContain('bob@');
+        },
+      ),
+    );
   });
 
   it('leaves other content types alone', () => {

@@ -229,10 +229,26 @@ function occurrences(haystack: string, needle: string): number {
   return haystack.indexOf(needle, first + needle.length) < 0 ? 1 : 2;
 }
 
-/** The integer after `"name":` when it occurs exactly once. */
-function singleInteger(raw: string, name: string): number | undefined {
+/**
+ * An event's JSON around its text literal, in two pieces that end and start with the literal's
+ * quotes: the text is left out of every check (a bulk delta is mostly text), and no needle looked
+ * for spans the two (none contains `""`).
+ */
+interface Around {
+  readonly before: string;
+  readonly after: string;
+}
+
+/** Number of times `needle` occurs around the text (stops counting at 2). */
+function occurrencesAround(around: Around, needle: string): number {
+  return Math.min(2, occurrences(around.before, needle) + occurrences(around.after, needle));
+}
+
+/** The integer after `"name":` when it occurs exactly once around the text. */
+function singleInteger(around: Around, name: string): number | undefined {
   const key = `"${name}":`;
-  if (occurrences(raw, key) !== 1) return undefined;
+  if (occurrencesAround(around, key) !== 1) return undefined;
+  const raw = around.before.includes(key) ? around.before : around.after;
   let at = raw.indexOf(key) + key.length;
   let value = 0;
   let digits = 0;
@@ -245,55 +261,78 @@ function singleInteger(raw: string, name: string): number | undefined {
   return digits > 0 && digits < 7 ? value : undefined;
 }
 
-/** Span of the JSON string literal that opens at `quote` (the index of its `"`), closing quote included. */
+/**
+ * Span of the JSON string literal that opens at `quote` (the index of its `"`), closing quote
+ * included. Jumps from quote to quote with `indexOf` (a tenth of the time of reading every
+ * character); a quote closes the literal when an even number of backslashes precedes it. Each run of
+ * backslashes is counted once, so the search stays linear.
+ */
 function stringLiteralEnd(raw: string, quote: number): number | undefined {
-  for (let i = quote + 1; i < raw.length; i++) {
-    const code = raw.charCodeAt(i);
-    if (code === 92) i++;
-    else if (code === 34) return i + 1;
+  let from = quote + 1;
+  for (;;) {
+    const close = raw.indexOf('"', from);
+    if (close < 0) return undefined;
+    let before = close - 1;
+    while (before > quote && raw.charCodeAt(before) === 92) before--;
+    if ((close - 1 - before) % 2 === 0) return close + 1;
+    from = close + 1;
   }
-  return undefined;
 }
 
 /**
  * Fast path for the common text-delta events (one text field, no usage, no end of stream): the
  * text literal is located in the raw event, decoded and replaced, and the rest of the event is
  * forwarded byte for byte, without parsing and re-serializing the whole object. `"key":"` cannot
- * occur inside a JSON string (its quotes would be escaped), so the lookup is exact. Anything else
- * takes the full parse.
+ * occur inside a JSON string (its quotes would be escaped), so the lookup is exact, and the checks
+ * on the event's structure read only what surrounds the text (a fraction of a bulk delta). Anything
+ * else takes the full parse.
  */
 function fastTextDelta(raw: string): { key: string; text: string; start: number; end: number } | undefined {
   let field: string;
-  let key: string;
-  if (raw.includes('"chat.completion.chunk"')) {
-    if (
-      !raw.includes('"finish_reason":null') ||
-      raw.includes('"usage"') ||
-      occurrences(raw, '"choices":[') !== 1
-    )
-      return undefined;
-    const index = singleInteger(raw, 'index');
-    if (index === undefined) return undefined;
-    field = '"content":"';
-    key = `c:${index}`;
-  } else if (raw.startsWith('{"type":"content_block_delta"') && raw.includes('"type":"text_delta"')) {
-    const index = singleInteger(raw, 'index');
-    if (index === undefined) return undefined;
+  let dialect: 'c' | 'a' | 'r';
+  if (raw.startsWith('{"type":"content_block_delta"')) {
     field = '"text":"';
-    key = `a:${index}`;
+    dialect = 'a';
   } else if (raw.startsWith('{"type":"response.output_text.delta"')) {
-    const output = singleInteger(raw, 'output_index');
-    const content = singleInteger(raw, 'content_index');
-    if (output === undefined || content === undefined) return undefined;
     field = '"delta":"';
-    key = `r:${output}:${content}`;
+    dialect = 'r';
+  } else if (raw.includes('"chat.completion.chunk"')) {
+    field = '"content":"';
+    dialect = 'c';
   } else {
     return undefined;
   }
-  if (occurrences(raw, field) !== 1 || occurrences(raw, field.slice(0, -1)) !== 1) return undefined;
-  const start = raw.indexOf(field) + field.length - 1;
+  const at = raw.indexOf(field);
+  if (at < 0) return undefined;
+  const start = at + field.length - 1;
   const end = stringLiteralEnd(raw, start);
   if (end === undefined) return undefined;
+  const around: Around = { before: raw.slice(0, start + 1), after: raw.slice(end - 1) };
+  if (occurrencesAround(around, field) !== 1 || occurrencesAround(around, field.slice(0, -1)) !== 1) {
+    return undefined;
+  }
+  let key: string;
+  if (dialect === 'c') {
+    if (
+      occurrencesAround(around, '"finish_reason":null') === 0 ||
+      occurrencesAround(around, '"usage"') !== 0 ||
+      occurrencesAround(around, '"choices":[') !== 1
+    )
+      return undefined;
+    const index = singleInteger(around, 'index');
+    if (index === undefined) return undefined;
+    key = `c:${index}`;
+  } else if (dialect === 'a') {
+    if (occurrencesAround(around, '"type":"text_delta"') === 0) return undefined;
+    const index = singleInteger(around, 'index');
+    if (index === undefined) return undefined;
+    key = `a:${index}`;
+  } else {
+    const output = singleInteger(around, 'output_index');
+    const content = singleInteger(around, 'content_index');
+    if (output === undefined || content === undefined) return undefined;
+    key = `r:${output}:${content}`;
+  }
   let text: unknown;
   try {
     text = JSON.parse(raw.slice(start, end));
