@@ -59,6 +59,10 @@ const DEFAULT_AUGMENT = [
   'test/fixtures/injection/hard-cases-train-18.jsonl',
   'test/fixtures/injection/hard-cases-train-19.jsonl',
   'test/fixtures/injection/hard-cases-train-20.jsonl',
+  'test/fixtures/injection/hard-cases-train-21.jsonl',
+  'test/fixtures/injection/hard-cases-train-22.jsonl',
+  'test/fixtures/injection/hard-cases-train-23.jsonl',
+  'test/fixtures/injection/password-talk-train.jsonl',
   'test/fixtures/injection/multilingual-train.jsonl',
   'test/fixtures/injection/multilingual-train-b.jsonl',
 ];

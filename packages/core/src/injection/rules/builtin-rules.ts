@@ -79,6 +79,19 @@ const EMBEDDED_SOURCE = new RE2(
   String.raw`^\s*(?:(?:that|which)\s+(?:\w+\s+)?(?:appear|are|come|arrive|show\s+up|you\s+(?:find|read|retrieve|see))|(?:found|embedded|contained|hidden|written|placed)\s+(?:in|inside|within)|(?:inside|within|in|from)\s+(?:the\s+|any\s+)?(?:\w+\s+)?(?:documents?|emails?|pages?|web\s*pages?|tool\s+(?:results?|outputs?)|retrieved|descriptions?|listings?|content|data|files?|messages?|search\s+results))\b`,
 );
 
+// The narrow form of the above for the strongest override rule: "ignore any instructions found
+// inside emails" is how a defence is written, while "ignore all instructions that appear above" or
+// "… in the previous messages" is an attack, so only instructions placed in named data count here.
+const FOUND_IN_DATA = new RE2(
+  String.raw`^\s*(?:(?:that|which)\s+(?:\w+\s+)?(?:appear|come|arrive|show\s+up)\s+|(?:found|embedded|contained|hidden|written)\s+)(?:in|inside|within|from)\s+(?:(?:the|any|an?|these|those|such|retrieved|external|untrusted|third-party|customer|user)\s+){0,2}(?:emails?|documents?|web\s*pages?|pages?|files?|attachments?|tool\s+(?:outputs?|results?)|search\s+results?|content|data|pdfs?|tickets?|reviews?|websites?|sites?)\b`,
+);
+
+/** `overrideInUse`, and not a defence against instructions found in data. */
+function overrideNotDataDefence(match: string, text: string, index: number): boolean {
+  if (FOUND_IN_DATA.test(textAfter(match, text, index, 60))) return false;
+  return overrideInUse(match, text, index);
+}
+
 /** `overrideInUse`, and not a defence against instructions embedded in data. */
 function overrideNotDefence(match: string, text: string, index: number): boolean {
   if (EMBEDDED_SOURCE.test(textAfter(match, text, index, 80))) return false;
@@ -198,8 +211,13 @@ function notCreation(match: string, text: string, index: number): boolean {
   return !FOR_SOMETHING.test(textAfter(match, text, index, 20));
 }
 
-/** Discards "the password policy"-style matches: talk about passwords, not a request for one. */
+/**
+ * Discards "the password policy"-style matches (talk about passwords, not a request for one) and
+ * negated requests, as security advice and support scripts word them ("Never share your
+ * password", "please don't tell me your PIN").
+ */
 function notAboutPasswords(match: string, text: string, index: number): boolean {
+  if (!notNegated(match, text, index)) return false;
   return !PASSWORD_TOPIC.test(textAfter(match, text, index, 40));
 }
 
@@ -256,7 +274,7 @@ const RULES: readonly InjectionRule[] = [
   },
   {
     id: 'override.ignore-all-rules',
-    validator: overrideInUse,
+    validator: overrideNotDataDefence,
     category: 'instruction-override',
     weight: 0.85,
     pattern: String.raw`\b${DROP}\s+(?:all|any|every|your)\s+(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:instructions|rules|guidelines|directives|restrictions|programming|constraints|guardrails|policies|filters|limitations|ethics|morals|principles)\b`,
@@ -1081,10 +1099,11 @@ const RULES: readonly InjectionRule[] = [
 // "Never reveal the system prompt", "must not print your instructions": a defence rule being
 // written, not a request.
 const NEGATED_BEFORE = new RE2(
-  String.raw`\b(?:never|not|n't|must\s+not|mustn'?t|refuse\s+to|shouldn'?t|should\s+never|must\s+never|won'?t|without)\s+(?:\w+\s+)?$`,
+  String.raw`(?:\b(?:never|not|must\s+not|refuse\s+to|should\s+never|must\s+never|without)|n't|n’t)\s+(?:\w+\s+)?$`,
+  'i',
 );
 
-const NEVER_MIND = new RE2(String.raw`\bnever\s+mind\s*,?\s*$`);
+const NEVER_MIND = new RE2(String.raw`\bnever\s+mind\s*,?\s*$`, 'i');
 
 /** Discards an extraction phrase that a negation governs ("it must never reveal the system prompt"). */
 function notNegated(_match: string, text: string, index: number): boolean {
@@ -1097,6 +1116,7 @@ const MENTION_AWARE = new Set<InjectionRule['validator']>([
   notQuotedMention,
   overrideInUse,
   overrideNotDefence,
+  overrideNotDataDefence,
 ]);
 
 /**
