@@ -67,6 +67,21 @@ describe('anchored detectors', () => {
     }
   });
 
+  it('never start a URL candidate inside an email address or a longer name (address boundary)', () => {
+    const text = 'Mail a@b.co, x.y@sub.example.org or my_site.example.com; see example.com. Bye';
+    const { matches, raw } = anchored.scan(text);
+    expect(matches.map((m) => [m.type, text.slice(m.start, m.end)])).toEqual([
+      ['EMAIL', 'a@b.co'],
+      ['EMAIL', 'x.y@sub.example.org'],
+      ['URL', 'example.com'],
+    ]);
+    // The domains of the two addresses and the tail of `my_site…` are not even candidates.
+    expect(raw.filter((span) => text[span.start - 1] === '@' || text[span.start - 1] === '_')).toEqual([]);
+    // An address flood yields one candidate per address, none for the domains inside them.
+    const flood = 'a@b.co '.repeat(2000);
+    expect(anchored.scan(flood).raw).toHaveLength(2000);
+  });
+
   it('find the same in text dense with runs, where the whole text is searched in one pass', () => {
     const dense = 'Mail a@b.co, c@d.io, e@f.org or visit x.example.com, y.example.net, z.example.io. '.repeat(
       20,

@@ -132,7 +132,7 @@ export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: n
       priority: detector.priority ?? 0,
       strictFormat: detector.strictFormat === true,
       anchors:
-        before === undefined && detector.context === undefined && (detector.anchors?.length ?? 0) > 0
+        detector.context === undefined && (detector.anchors?.length ?? 0) > 0
           ? detector.anchors!.filter((anchor) => anchor.length > 0)
           : undefined,
       repeatsFrom,
@@ -424,14 +424,41 @@ function scanAnchoredRuns(
   if (runs === undefined) {
     // Text dense with such runs (`a@b.co a@b.co …`): one regex call per run would cost more than
     // the single pass over the whole text, which finds the same matches.
-    scanSubject(detector, text, from === 0 ? text : text.slice(from), from, text.length, found, raw);
+    scanStretch(detector, text, from, text.length, found, raw);
     return;
   }
-  for (let i = 0; i < runs.length; i += 2) {
-    const start = runs[i]!;
-    const stop = runs[i + 1]!;
-    scanSubject(detector, text, text.slice(start, stop), start, stop, found, raw);
-  }
+  for (let i = 0; i < runs.length; i += 2) scanStretch(detector, text, runs[i]!, runs[i + 1]!, found, raw);
+}
+
+/** Runs `detector` on `text` from `start` to `stop` (see `subjectOf`). */
+function scanStretch(
+  detector: CompiledDetector,
+  text: string,
+  start: number,
+  stop: number,
+  found: PiiMatch[],
+  raw: RawSpan[],
+): void {
+  scanSubject(
+    detector,
+    text,
+    subjectOf(detector, text, start, stop),
+    start - (detector.bounded ? 1 : 0),
+    stop,
+    found,
+    raw,
+  );
+}
+
+/**
+ * The text a detector searches for `text[start, stop)`. A bounded pattern also reads the character
+ * before `start`; a newline stands in for it at the start of the text or for half a surrogate pair.
+ */
+function subjectOf(detector: CompiledDetector, text: string, start: number, stop: number): string {
+  if (!detector.bounded) return start === 0 && stop === text.length ? text : text.slice(start, stop);
+  return start === 0 || isSurrogate(text.charCodeAt(start - 1))
+    ? `\n${text.slice(start, stop)}`
+    : text.slice(start - 1, stop);
 }
 
 /**
@@ -548,12 +575,8 @@ function scanRegion(
   found: PiiMatch[],
   raw: RawSpan[],
 ): void {
-  const lead = detector.bounded ? 1 : 0;
-  const base = start - lead;
-  const subject =
-    detector.bounded && (start === 0 || isSurrogate(text.charCodeAt(start - 1)))
-      ? `\n${text.slice(start, stop)}`
-      : text.slice(base, stop);
+  const base = start - (detector.bounded ? 1 : 0);
+  const subject = subjectOf(detector, text, start, stop);
   const all = subject.match(detector.regex);
   if (all === null) return;
   let at = 0;
@@ -737,6 +760,7 @@ const BOUNDARY_BEFORE: Readonly<Record<PiiDetector['boundary'] & string, string 
   word: '[^A-Za-z0-9_]',
   alnum: '[^A-Za-z0-9]',
   digit: '[^0-9]',
+  address: '[^A-Za-z0-9._%+@-]',
   none: undefined,
 };
 
@@ -746,9 +770,9 @@ function leftBoundaryOk(boundary: PiiDetector['boundary'], text: string, start: 
 
 function boundaryOk(boundary: PiiDetector['boundary'], text: string, start: number, end: number): boolean {
   if (boundary === 'none') return true;
-  return (
-    !blocks(boundary, start > 0 ? text.charCodeAt(start - 1) : -1) && !blocks(boundary, text.charCodeAt(end))
-  );
+  const left = !blocks(boundary, start > 0 ? text.charCodeAt(start - 1) : -1);
+  // An address may end before any character (`mail a@b.co.`): only its left side is bounded.
+  return boundary === 'address' ? left : left && !blocks(boundary, text.charCodeAt(end));
 }
 
 /** Whether a neighbouring character (`NaN` or -1: none) breaks the boundary. */
@@ -756,6 +780,18 @@ function blocks(boundary: PiiDetector['boundary'], code: number): boolean {
   if (!(code >= 0)) return false;
   if (boundary === 'digit') return code >= 48 && code <= 57;
   if (boundary === 'alnum') return isAsciiAlnum(code);
+  if (boundary === 'address') {
+    // . _ % + - @
+    return (
+      isAsciiAlnum(code) ||
+      code === 46 ||
+      code === 95 ||
+      code === 37 ||
+      code === 43 ||
+      code === 45 ||
+      code === 64
+    );
+  }
   return isAsciiAlnum(code) || code === 95;
 }
 
@@ -770,7 +806,14 @@ function contextOk(detector: CompiledDetector, text: string, start: number): boo
  */
 function resolveOverlaps(found: PiiMatch[]): PiiMatch[] {
   if (found.length <= 1) return found;
-  const byStart = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
+  // One detector's detections come in text order: a flood of one type needs no sort.
+  let ordered = true;
+  for (let i = 1; ordered && i < found.length; i++) {
+    const a = found[i - 1]!;
+    const b = found[i]!;
+    ordered = a.start < b.start || (a.start === b.start && a.end >= b.end);
+  }
+  const byStart = ordered ? found : [...found].sort((a, b) => a.start - b.start || b.end - a.end);
   const out: PiiMatch[] = [];
   let cluster: PiiMatch[] = [];
   let clusterEnd = -1;

@@ -12,8 +12,14 @@ export type PiiCategory = 'pii' | 'secret';
  */
 export type PiiAction = 'block' | 'mask' | 'hash' | 'pseudonymize' | 'allow';
 
-/** Boundary requirement around a match, checked in code because RE2 has no look-around. */
-export type MatchBoundary = 'word' | 'digit' | 'alnum' | 'none';
+/**
+ * Boundary requirement around a match. `word`, `alnum` and `digit`: no such character may touch the
+ * value on either side. `address`: the value may not continue an address on its left (a letter,
+ * digit or one of `. _ % + - @` before it), and nothing is required on its right, as for emails
+ * and host names. `none`: no requirement. The left side is part of the pattern (RE2 has no
+ * look-behind); the right side is checked in code.
+ */
+export type MatchBoundary = 'word' | 'digit' | 'alnum' | 'address' | 'none';
 
 /**
  * One detector, as data. `pattern` is RE2 syntax and runs inside one `RE2.Set` with every other
@@ -68,8 +74,8 @@ export interface PiiDetector {
    * (`@` for emails). Declare them only when no match can contain a space, tab, CR, LF or form
    * feed. The scanner then runs the pattern only on the runs of text between such characters that
    * hold an anchor followed by another character, instead of on the whole text: the same matches,
-   * found at a fraction of the cost in ordinary prose. Not used with `context` or a bounded
-   * `boundary` (`'word'`, `'alnum'`). Default: none (the whole text is searched).
+   * found at a fraction of the cost in ordinary prose. Not used with `context`. Default: none
+   * (the whole text is searched).
    */
   readonly anchors?: readonly string[];
 }

@@ -197,14 +197,14 @@ export const PII_DETECTORS: readonly PiiDetector[] = [
     category: 'pii',
     pattern: `(?:https?|ftp)://[^\\s<>"'\`{}|\\\\^]+|www\\.[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+[^\\s<>"'\`{}|\\\\^]*|(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\\.)+(?:${TLDS})(?:/[^\\s<>"'\`{}|\\\\^]*)?`,
     ignoreCase: true,
-    boundary: 'none',
+    // Not the domain of an email address (`a@b.co`) or the tail of a longer name: the pattern
+    // checks the character before, so inside a run of addresses no candidate starts at all.
+    boundary: 'address',
     // Every match holds `://`, `www.` or a dot before a top-level domain, each followed by more.
     anchors: ['.', '://'],
     window: 24,
     priority: PRIORITY.url,
-    validate: (value, text, start) => {
-      if (start > 0 && (isEmailLocalChar(text.charCodeAt(start - 1)) || text[start - 1] === '@'))
-        return false;
+    validate: (value) => {
       const host = urlHost(value);
       if (!host.includes('.') || !labelsFit(host)) return false;
       return trailingPunctuation(value) === 0 ? true : value.length - trailingPunctuation(value);
