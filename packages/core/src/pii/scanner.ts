@@ -1,7 +1,7 @@
 import RE2 from 're2';
 import { LlmGuardError } from '../errors/llm-guard-error.js';
 import type { PiiCategory, PiiDetector, PiiMatch } from './types.js';
-import { isAsciiAlnum } from './validators/ascii.js';
+import { isAsciiAlnum, isEmailLocalChar } from './validators/ascii.js';
 
 /** Memory budget of the detector set's DFA cache (bytes); filled lazily, per scanner. */
 const SET_MAX_MEM = 32 << 20;
@@ -780,18 +780,7 @@ function blocks(boundary: PiiDetector['boundary'], code: number): boolean {
   if (!(code >= 0)) return false;
   if (boundary === 'digit') return code >= 48 && code <= 57;
   if (boundary === 'alnum') return isAsciiAlnum(code);
-  if (boundary === 'address') {
-    // . _ % + - @
-    return (
-      isAsciiAlnum(code) ||
-      code === 46 ||
-      code === 95 ||
-      code === 37 ||
-      code === 43 ||
-      code === 45 ||
-      code === 64
-    );
-  }
+  if (boundary === 'address') return isEmailLocalChar(code) || code === 64; // or @
   return isAsciiAlnum(code) || code === 95;
 }
 

@@ -86,17 +86,16 @@ const FOUND_IN_DATA = new RE2(
   String.raw`^\s*(?:(?:that|which)\s+(?:\w+\s+)?(?:appear|come|arrive|show\s+up)\s+|(?:found|embedded|contained|hidden|written)\s+)(?:in|inside|within|from)\s+(?:(?:the|any|an?|these|those|such|retrieved|external|untrusted|third-party|customer|user)\s+){0,2}(?:emails?|documents?|web\s*pages?|pages?|files?|attachments?|tool\s+(?:outputs?|results?)|search\s+results?|content|data|pdfs?|tickets?|reviews?|websites?|sites?)\b`,
 );
 
-/** `overrideInUse`, and not a defence against instructions found in data. */
-function overrideNotDataDefence(match: string, text: string, index: number): boolean {
-  if (FOUND_IN_DATA.test(textAfter(match, text, index, 60))) return false;
-  return overrideInUse(match, text, index);
+/** `overrideInUse`, and not a defence: `defence` does not match the `length` characters after. */
+function overrideUnlessFollowedBy(defence: RE2, length: number): NonNullable<InjectionRule['validator']> {
+  return (match, text, index) =>
+    !defence.test(textAfter(match, text, index, length)) && overrideInUse(match, text, index);
 }
 
-/** `overrideInUse`, and not a defence against instructions embedded in data. */
-function overrideNotDefence(match: string, text: string, index: number): boolean {
-  if (EMBEDDED_SOURCE.test(textAfter(match, text, index, 80))) return false;
-  return overrideInUse(match, text, index);
-}
+/** Not a defence against instructions found in named data ("…found inside emails"). */
+const overrideNotDataDefence = overrideUnlessFollowedBy(FOUND_IN_DATA, 60);
+/** Not a defence against instructions embedded in data ("…that appear inside retrieved pages"). */
+const overrideNotDefence = overrideUnlessFollowedBy(EMBEDDED_SOURCE, 80);
 
 // Words after "note to the AI" that show people are meant: "note to the AI team".
 const PEOPLE_AFTER = new RE2(
@@ -133,10 +132,12 @@ function notQuotedMention(match: string, text: string, index: number): boolean {
   const quoted =
     (before >= 0 && QUOTES.has(text[before]!) && after < text.length && QUOTES.has(text[after]!)) ||
     insideQuotedSpan(text, index, index + match.length);
-  // Only a bounded neighbourhood of the match is read.
-  return !(
-    quoted && MENTION.test(text.slice(Math.max(0, index - QUOTE_WINDOW), index + match.length + QUOTE_WINDOW))
-  );
+  return !(quoted && mentionedAround(match, text, index));
+}
+
+/** Whether talk about a phrase (`MENTION` words) surrounds the match; only a bounded window is read. */
+function mentionedAround(match: string, text: string, index: number): boolean {
+  return MENTION.test(text.slice(Math.max(0, index - QUOTE_WINDOW), index + match.length + QUOTE_WINDOW));
 }
 
 const SPAN_QUOTES = new Set(['"', '“', '”', '`', '«', '»']);
@@ -256,12 +257,7 @@ function passwordGamePlayed(match: string, text: string, index: number): boolean
  */
 function notQuotedOrder(match: string, text: string, index: number): boolean {
   const lead = match[0]!;
-  if (
-    (lead === "'" || lead === '"') &&
-    MENTION.test(text.slice(Math.max(0, index - QUOTE_WINDOW), index + match.length + QUOTE_WINDOW))
-  ) {
-    return false;
-  }
+  if ((lead === "'" || lead === '"') && mentionedAround(match, text, index)) return false;
   return notQuotedMention(match.slice(1), text, index + 1);
 }
 

@@ -1,5 +1,5 @@
 import type { PiiDetector } from '../types.js';
-import { isAsciiAlnum, isAsciiDigit, isAsciiLetter } from '../validators/ascii.js';
+import { isAsciiDigit, isAsciiLetter, isEmailLocalChar } from '../validators/ascii.js';
 import { ibanLength, ibanValid } from '../validators/iban.js';
 import { ipv4Valid, ipv6Valid, macValid } from '../validators/network.js';
 import { paymentCardValid } from '../validators/payment-card.js';
@@ -249,18 +249,6 @@ function trailingPunctuation(value: string): number {
   let cut = 0;
   while (cut < value.length && ".,;:!?)]'".includes(value[value.length - 1 - cut]!)) cut++;
   return cut;
-}
-
-/** `[A-Za-z0-9._%+-]`: a character of an email's local part. */
-function isEmailLocalChar(code: number): boolean {
-  return (
-    isAsciiAlnum(code) ||
-    code === 46 || // .
-    code === 95 || // _
-    code === 37 || // %
-    code === 43 || // +
-    code === 45 // -
-  );
 }
 
 /** The host of a matched URL: after a letters-only `scheme://`, up to the first `/`, `?`, `#` or `:`. */

@@ -19,6 +19,18 @@ export function isAsciiAlnum(code: number): boolean {
   return isAsciiDigit(code) || isAsciiLetter(code);
 }
 
+/** `[A-Za-z0-9._%+-]`: a character of an email address's local part. */
+export function isEmailLocalChar(code: number): boolean {
+  return (
+    isAsciiAlnum(code) ||
+    code === 46 || // .
+    code === 95 || // _
+    code === 37 || // %
+    code === 43 || // +
+    code === 45 // -
+  );
+}
+
 /** Whether `value` holds an ASCII digit. */
 export function hasAsciiDigit(value: string): boolean {
   for (let i = 0; i < value.length; i++) if (isAsciiDigit(value.charCodeAt(i))) return true;
