@@ -93,10 +93,15 @@ export function createPiiScanner(detectors: readonly PiiDetector[]): PiiScanner 
 }
 
 /**
- * `createPiiScanner` with the repeat threshold as a parameter: `Infinity` turns off reading
- * repeated matches' value groups once, which tests use as the reference.
+ * `createPiiScanner` with its shortcuts as parameters, which tests turn off for a reference: the
+ * repeat threshold (`Infinity` turns off reading repeated matches' value groups once), and whether a
+ * context-gated detector's words are searched only when its value pattern occurs too.
  */
-export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: number): PiiScanner {
+export function compileScanner(
+  detectors: readonly PiiDetector[],
+  repeatsFrom: number,
+  gateContextOnValue = true,
+): PiiScanner {
   const compiled: CompiledDetector[] = detectors.map((detector) => {
     const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
     const before = detector.valueGroup ? undefined : BOUNDARY_BEFORE[detector.boundary ?? 'word'];
@@ -143,8 +148,23 @@ export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: n
   // credential shapes with the personal-data shapes makes a new state almost every character. Split
   // by kind, each DFA stays small: a 1 MB base64 blob is scanned about 15× faster, for two more
   // passes that would double the cost of a short prompt (which cannot hold many new states).
-  const groups = new Map<string, number[]>();
+  // Set entries: each detector's own, and for a context-gated detector (whose entry is its context
+  // words) a second one, its value pattern. Its words are searched for positions only when both
+  // occur: a context word alone (`dob` by chance inside a base64 blob) would otherwise cost a pass
+  // over the whole text, whatever its length, and a long text holds such a word more often.
+  const entries: { readonly pattern: string; readonly detector: number }[] = [];
   detectors.forEach((detector, index) => {
+    entries.push({ pattern: setPattern(detector), detector: index });
+    if (gateContextOnValue && detector.context !== undefined && detector.context.length > 0) {
+      entries.push({ pattern: valueSetPattern(detector), detector: index });
+    }
+  });
+  const needed = detectors.map((detector) =>
+    gateContextOnValue && detector.context !== undefined && detector.context.length > 0 ? 2 : 1,
+  );
+  const groups = new Map<string, number[]>();
+  entries.forEach((entry, index) => {
+    const detector = detectors[entry.detector]!;
     const kind =
       detector.category === 'pii'
         ? 'pii'
@@ -158,11 +178,17 @@ export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: n
   try {
     // RE2's default budget (8 MB) is too small for 100+ credential shapes: on random base62 text
     // the lazy DFA keeps overflowing and falls back to the NFA, 10× slower.
-    if (detectors.length > 0) whole = new RE2.Set(detectors.map(setPattern), 'u', { maxMem: SET_MAX_MEM });
+    if (entries.length > 0) {
+      whole = new RE2.Set(
+        entries.map((entry) => entry.pattern),
+        'u',
+        { maxMem: SET_MAX_MEM },
+      );
+    }
     if (groups.size > 1) {
       for (const indices of groups.values()) {
         const set = new RE2.Set(
-          indices.map((index) => setPattern(detectors[index]!)),
+          indices.map((index) => entries[index]!.pattern),
           'u',
           { maxMem: SET_MAX_MEM },
         );
@@ -175,13 +201,28 @@ export function compileScanner(detectors: readonly PiiDetector[], repeatsFrom: n
       cause,
     });
   }
-  /** Indices of the detectors whose set pattern occurs in `text`, ascending. */
+  /** Indices of the detectors all of whose set entries occur in `text`, ascending. */
   const candidates = (text: string): number[] => {
-    if (sets.length === 0 || text.length <= SPLIT_SETS_FROM) return whole!.match(text);
-    // One UTF-8 conversion for all the sets.
-    const bytes = Buffer.from(text, 'utf8');
+    let entryHits: number[];
+    if (sets.length === 0 || text.length <= SPLIT_SETS_FROM) entryHits = whole!.match(text);
+    else {
+      // One UTF-8 conversion for all the sets.
+      const bytes = Buffer.from(text, 'utf8');
+      entryHits = [];
+      for (const { set, indices } of sets) for (const hit of set.match(bytes)) entryHits.push(indices[hit]!);
+    }
     const hits: number[] = [];
-    for (const { set, indices } of sets) for (const hit of set.match(bytes)) hits.push(indices[hit]!);
+    let gated: Map<number, number> | undefined;
+    for (const entry of entryHits) {
+      const detector = entries[entry]!.detector;
+      if (needed[detector] === 1) hits.push(detector);
+      else {
+        gated ??= new Map();
+        const seen = (gated.get(detector) ?? 0) + 1;
+        gated.set(detector, seen);
+        if (seen === needed[detector]) hits.push(detector);
+      }
+    }
     return hits.sort((a, b) => a - b);
   };
   const window = detectors.reduce((max, d) => Math.max(max, d.window ?? 128), 0);
@@ -742,7 +783,8 @@ function isSurrogate(code: number): boolean {
 
 /**
  * What the set looks for per detector: the context words of a context-gated detector (its pattern
- * only runs after them), otherwise the pattern with its left boundary. The boundary keeps RE2's DFA
+ * only runs after them; its value pattern is a second entry), otherwise the pattern with its left
+ * boundary. The boundary keeps RE2's DFA
  * small on random text: `[MNO][A-Za-z0-9_-]{23,25}` alone must remember which of the last 25
  * characters were an M, N or O (millions of states in a base64 blob, so the cache thrashes), while
  * after a boundary character it only counts from the start of the run.
@@ -750,6 +792,11 @@ function isSurrogate(code: number): boolean {
 export function setPattern(detector: PiiDetector): string {
   if (detector.context !== undefined && detector.context.length > 0)
     return `(?i:${detector.context.map(escapeRegExp).join('|')})`;
+  return valueSetPattern(detector);
+}
+
+/** A detector's value pattern as a set entry, with the character before it its boundary allows. */
+function valueSetPattern(detector: PiiDetector): string {
   const source = detector.ignoreCase === true ? `(?i:${detector.pattern})` : detector.pattern;
   const before = detector.valueGroup ? undefined : BOUNDARY_BEFORE[detector.boundary ?? 'word'];
   return before === undefined ? source : `(?:^|${before})(?:${source})`;
