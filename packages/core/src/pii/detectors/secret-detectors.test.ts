@@ -395,6 +395,56 @@ const CASES: readonly Case[] = [
     // One character short of the documented 46.
     miss: () => `oy2${draw('abcdefghijklmnopqrstuvwxyz0123456789', 42)}`,
   },
+  {
+    type: 'ELEVENLABS_API_KEY',
+    hit: () => `sk_${draw(HEX, 48)}`,
+    miss: () => `sk_${draw(HEX, 40)}`,
+  },
+  {
+    type: 'DEEPSEEK_API_KEY',
+    hit: () => `sk-${draw(HEX, 32)}`,
+    // Glued to more hex: a longer value, not this layout.
+    miss: () => `sk-${draw(HEX, 36)}`,
+  },
+  {
+    type: 'ADAFRUIT_IO_KEY',
+    hit: () => `aio_${draw(BASE62, 28)}`,
+    miss: () => `aio_${draw(BASE62, 20)}`,
+  },
+  {
+    type: 'RENDER_API_KEY',
+    hit: () => `rnd_${draw(BASE62, 32)}`,
+    miss: () => `rnd_${draw(BASE62, 16)}`,
+  },
+  {
+    type: 'SLACK_TOKEN',
+    // Rotating tokens carry a long base64 body rather than numeric ids.
+    hit: () => `xoxe.xoxp-1-${draw(BASE62, 140)}`,
+    miss: () => `xoxe.xoxp-1-${'x'.repeat(40)}`,
+  },
+  {
+    type: 'DATABASE_URL',
+    // Redis has no user name: the password follows the colon at once.
+    hit: () => `redis://:${draw(BASE62, 20)}@cache.internal:6379/0`,
+    miss: () => 'redis://:password@cache.internal:6379/0',
+  },
+  {
+    type: 'PRIVATE_KEY',
+    hit: () =>
+      `PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n${draw(BASE64, 64)}\n${draw(BASE64, 4)}\nPrivate-Lines: 1\n${draw(BASE64, 44)}\nPrivate-MAC: ${draw(HEX, 64)}`,
+    // The header alone, as in a sentence about the format.
+    miss: () => 'PuTTY-User-Key-File-3: files hold a Private-Lines block',
+  },
+  {
+    type: 'GENERIC_SECRET',
+    hit: () => `The wifi password is ${draw(BASE62, 12)}.`,
+    miss: () => 'The password is ________.',
+  },
+  {
+    type: 'GENERIC_SECRET',
+    hit: () => `machine api.internal login deploy password ${draw(BASE62, 18)}`,
+    miss: () => 'the password is incorrect, try again',
+  },
 ];
 
 describe('credential formats', () => {

@@ -177,7 +177,11 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   ),
   token('SLACK_TOKEN', 'xox[abprse](?:\\.xox[abp])?-[A-Za-z0-9-]{10,}|xapp-\\d-[A-Za-z0-9-]{10,}', {
     validate: (v) =>
-      v.length >= 24 && !v.endsWith('-') && re2(String.raw`\d{4}`).test(v) && shannonEntropy(v) >= 2.5,
+      v.length >= 24 &&
+      !v.endsWith('-') &&
+      // Bot and user tokens carry numeric team and user ids; rotating ones (`xoxe.xoxp-1-…`,
+      // `xoxe-1-…`) a long base64 body instead.
+      (re2(String.raw`\d{4}`).test(v) ? shannonEntropy(v) >= 2.5 : v.length >= 64 && shannonEntropy(v) >= 4),
   }),
   token('SLACK_WEBHOOK', 'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,}', {
     boundary: 'none',
@@ -262,6 +266,12 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   token('TYPEFORM_TOKEN', 'tfp_[A-Za-z0-9_.=-]{59}', { window: 72 }),
   token('REPLICATE_API_TOKEN', 'r8_[A-Za-z0-9]{37}'),
   token('GROQ_API_KEY', 'gsk_[A-Za-z0-9]{52}'),
+  // ElevenLabs: `sk_` and 48 hex digits (Stripe's `sk_live_…` has a mode word, not hex).
+  token('ELEVENLABS_API_KEY', 'sk_[a-f0-9]{48}', { validate: randomish(3.5) }),
+  // DeepSeek, and Alibaba DashScope, which uses the same layout: `sk-` and 32 hex digits.
+  token('DEEPSEEK_API_KEY', 'sk-[a-f0-9]{32}', { validate: randomish(3.3) }),
+  token('ADAFRUIT_IO_KEY', 'aio_[A-Za-z0-9]{28}', { validate: randomish(3.5) }),
+  token('RENDER_API_KEY', 'rnd_[A-Za-z0-9]{32,40}', { validate: randomish(3.5) }),
   token('XAI_API_KEY', 'xai-[A-Za-z0-9]{80}', { window: 96 }),
   token('TAILSCALE_KEY', 'tskey-(?:api|auth|client|webhook)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}'),
   token('SUPABASE_TOKEN', 'sbp_[a-f0-9]{40}'),
@@ -391,6 +401,28 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     validate: jwtValid,
   },
   {
+    // PuTTY key files (`.ppk`, formats 2 and 3): header lines, then the base64 `Public-Lines` and
+    // `Private-Lines` blocks. Encrypted or not, like a PEM key, the file is the credential.
+    type: 'PRIVATE_KEY',
+    category: 'secret',
+    // Header lines first: with the base64 alternative first, `Encryption` would end the match.
+    pattern:
+      'PuTTY-User-Key-File-[23]: [A-Za-z0-9@.-]{1,64}(?:\\r?\\n(?:[A-Za-z-]{1,30}: ?[^\\r\\n]{0,100}|[A-Za-z0-9+/=]{1,100}))*',
+    boundary: 'none',
+    window: 64,
+    maxLength: 1 << 16,
+    priority: CREDENTIAL + 5,
+    validate: (value) => {
+      const privateLines = value.indexOf('Private-Lines:');
+      if (privateLines < 0) return false;
+      const body = value
+        .slice(privateLines)
+        .replace(re2('^Private-Lines: ?\\d+|Private-MAC:[^\\n]*', 'gm'), '')
+        .replace(re2('[^A-Za-z0-9+/=]', 'g'), '');
+      return body.length >= 40 && shannonEntropy(body) >= 4;
+    },
+  },
+  {
     // The body keeps growing until the END line, so a key cut off mid-stream is still held back.
     type: 'PRIVATE_KEY',
     category: 'secret',
@@ -411,7 +443,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
   {
     type: 'DATABASE_URL',
     category: 'secret',
-    pattern: `(?i:${DB_SCHEMES})://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
+    pattern: `(?i:${DB_SCHEMES})://[^\\s:/@"'\`]{0,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
     boundary: 'none',
     window: 48,
     priority: CREDENTIAL + 2,
@@ -423,7 +455,7 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     // The scheme is unbounded in the pattern and bounded here: a counted run that must start with a
     // letter (`[A-Za-z][…]{1,20}`) makes RE2's DFA track which of the last 20 characters were
     // letters, and random hex text then costs ~1 µs a character instead of ~20 ns.
-    pattern: `[A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@"'\`]{1,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
+    pattern: `[A-Za-z][A-Za-z0-9+.-]*://[^\\s:/@"'\`]{0,128}:[^\\s@/"'\`]{1,256}(?:@[^\\s/"'\`?#]{1,255}(?:[/?#][^\\s"'\`]*)?|$)`,
     boundary: 'none',
     window: 48,
     priority: CREDENTIAL + 1,
@@ -441,6 +473,28 @@ export const SECRET_DETECTORS: readonly PiiDetector[] = [
     window: 96,
     priority: CREDENTIAL - 2,
     validate: (value) => secretValueValid(value, value.length < 16),
+  },
+  {
+    // A password written out in a sentence (`my password is …`, `the passphrase was …`) or a
+    // `.netrc` entry (`machine host login bob password …`): no `=` or `:` between name and value.
+    type: 'GENERIC_SECRET',
+    category: 'secret',
+    pattern:
+      '(?:(?i:passw(?:or)?d|passphrase|passcode)[ \\t]+(?i:is|was)[ \\t]+(?:(?i:now|still|set to)[ \\t]+)?|(?i:login)[ \\t]+[^\\s"\'`]{1,64}[ \\t]+(?i:password)[ \\t]+)["\'`\u201c\u2018]?([^\\s"\'`;,<>(){}\\[\\]\u201c\u201d\u2018\u2019]{6,64})',
+    valueGroup: 1,
+    boundary: 'none',
+    window: 112,
+    priority: CREDENTIAL - 6,
+    validate: (value, text, start, end) => {
+      // Sentence punctuation after the value is not part of it (`… is kW3X9!pq.`).
+      let length = value.length;
+      while (length > 0 && '.!?'.includes(value[length - 1]!)) length--;
+      const candidate = value.slice(0, length);
+      // A blank to fill in (`______`, `****`, `???`) is not a password.
+      if (new Set(candidate.replace(re2('[^A-Za-z0-9]', 'g'), '')).size < 3) return false;
+      if (!secretValueValid(candidate, true) || assignedCode(candidate, text, start, end)) return false;
+      return length;
+    },
   },
   {
     // `api_key = "…"`, `"client_secret": "…"`, `PASSWORD=…`, `-u user:password` in shell and config.
