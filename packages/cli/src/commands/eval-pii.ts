@@ -18,6 +18,62 @@ export const PRESIDIO_TYPE_MAP: Readonly<Record<string, string>> = {
   US_DRIVER_LICENSE: 'DRIVER_LICENSE',
 };
 
+/**
+ * Names other public PII corpora give the same types, keyed in normal form (upper case, anything
+ * but letters and digits as `_`): `credit_card_number`, `CREDITCARDNUMBER`, `ipv4`, `dob`, ….
+ * Country-specific types (`TR_PHONE_NUMBER`, `UK_PASSPORT`) are left out: their formats differ
+ * from what our detectors look for, and scoring them under our type would be wrong either way.
+ */
+export const COMMON_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  EMAILADDRESS: 'EMAIL',
+  E_MAIL: 'EMAIL',
+  PHONENUMBER: 'PHONE',
+  PHONE_NUM: 'PHONE',
+  TELEPHONE: 'PHONE',
+  TELEPHONENUM: 'PHONE',
+  TELEPHONE_NUMBER: 'PHONE',
+  CREDITCARD: 'CREDIT_CARD',
+  CREDITCARDNUMBER: 'CREDIT_CARD',
+  CREDIT_CARD_NUMBER: 'CREDIT_CARD',
+  CARD_NUMBER: 'CREDIT_CARD',
+  SSN: 'US_SSN',
+  SOCIALNUM: 'US_SSN',
+  SOCIAL_SECURITY_NUMBER: 'US_SSN',
+  IBAN_NUMBER: 'IBAN',
+  IP: 'IP_ADDRESS',
+  IPV4: 'IP_ADDRESS',
+  IPV6: 'IP_ADDRESS',
+  IPV4_ADDRESS: 'IP_ADDRESS',
+  IPV6_ADDRESS: 'IP_ADDRESS',
+  URI: 'URL',
+  MAC: 'MAC_ADDRESS',
+  PASSPORT_NUMBER: 'PASSPORT',
+  PASSPORTNUM: 'PASSPORT',
+  DRIVERS_LICENSE: 'DRIVER_LICENSE',
+  DRIVER_LICENSE_NUMBER: 'DRIVER_LICENSE',
+  DRIVERLICENSE: 'DRIVER_LICENSE',
+  DRIVERLICENSENUM: 'DRIVER_LICENSE',
+  DOB: 'DATE_OF_BIRTH',
+  DATEOFBIRTH: 'DATE_OF_BIRTH',
+  BIRTH_DATE: 'DATE_OF_BIRTH',
+};
+
+/**
+ * Our type for a gold type: the map (exact name), then our own type names as they are, then the
+ * map and the common aliases on the normalised name. `undefined` when nothing matches.
+ */
+export function resolveGoldType(
+  goldType: string,
+  map: Readonly<Record<string, string>>,
+  ourTypes: ReadonlySet<string>,
+): string | undefined {
+  const exact = map[goldType];
+  if (exact !== undefined) return exact;
+  if (ourTypes.has(goldType)) return goldType;
+  const normal = goldType.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+  return map[normal] ?? (ourTypes.has(normal) ? normal : undefined) ?? COMMON_TYPE_ALIASES[normal];
+}
+
 /** Per-type scores; span overlap counts as a hit. */
 export interface TypeScore {
   readonly precision: number;
@@ -77,17 +133,23 @@ export function evaluatePii(
   const bump = (m: Map<string, number>, k: string): void => {
     m.set(k, (m.get(k) ?? 0) + 1);
   };
+  const ourTypes = new Set(scanner.types);
+  const resolved = new Map<string, string | undefined>();
+  const ourType = (goldType: string): string | undefined => {
+    if (!resolved.has(goldType)) resolved.set(goldType, resolveGoldType(goldType, map, ourTypes));
+    return resolved.get(goldType);
+  };
   for (const row of rows) {
     const matches = scanner.scan(row.text).matches;
     const entities = (row.entities ?? []).flatMap((e) => {
-      const type = map[e.type];
+      const type = ourType(e.type);
       if (type === undefined) {
         unsupported.add(e.type);
         return [];
       }
       return [{ type, start: e.start, end: e.end }];
     });
-    const unmappedSpans = (row.entities ?? []).filter((e) => map[e.type] === undefined);
+    const unmappedSpans = (row.entities ?? []).filter((e) => ourType(e.type) === undefined);
     const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean =>
       a.start < b.end && b.start < a.end;
     for (const e of entities) {
@@ -155,9 +217,10 @@ export function flagValues(argv: readonly string[], flag: string): string[] {
 const HELP = `Usage: llmguard eval --pii FILE [--map GOLD=OURS ...] [--json]
 
 Scores the PII detectors on entity-labelled JSONL ({text, entities:[{type,start,end}], negative?}).
-Precision, recall and F1 per type (span overlap is a hit). Presidio type names are mapped to ours;
---map GOLD=OURS adds or overrides a mapping. Gold types without a mapping are listed as unsupported;
-detections overlapping a span labelled with an unsupported type are not scored.`;
+Precision, recall and F1 per type (span overlap is a hit). Presidio type names, our own type names
+and common spellings from other corpora (credit_card_number, ipv4, dob, …, in any case) are mapped
+to ours; --map GOLD=OURS adds or overrides a mapping. Gold types without a mapping are listed as
+unsupported; detections overlapping a span labelled with an unsupported type are not scored.`;
 
 /** `llmguard eval --pii FILE`: precision / recall / F1 per type. */
 export const run: CliCommand = async (argv, io) => {
