@@ -1016,7 +1016,7 @@ const RULES: readonly InjectionRule[] = [
     id: 'indirect.if-you-are-ai',
     category: 'indirect-injection',
     weight: 0.8,
-    pattern: String.raw`\bif\s+you\s+are\s+(?:an?\s+)?(?:(?:ai\s+|language\s+)?model\s+\w+ing|ai|ai\s+(?:assistant|model|agent)|assistant|language\s+model|llm|chatbot|gpt|bot|large\s+language\s+model|automated\s+(?:system|agent)|agent)\b|\b(?:ai|assistant|language\s+model|llm|chatbot|model|agent)s?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|scanning|browsing)\s+(?:this|the|these)\s+(?:document|email|page|text|message|file|content|resume|review|website|data|instructions|code|repository|repo|pull\s+request|function|config|configuration|table|spreadsheet|csv|html|pdf|transcript|article|comment|comments|ticket|issue)`,
+    pattern: String.raw`\bif\s+you(?:\s+are|['’]re)\s+(?:an?\s+)?(?:(?:ai\s+|language\s+)?model\s+\w+ing|ai|ai\s+(?:assistant|model|agent)|assistant|language\s+model|llm|chatbot|gpt|bot|large\s+language\s+model|automated\s+(?:system|agent)|agent)\b|\b(?:ai|assistant|language\s+model|llm|chatbot|model|agent)s?\s+(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|scanning|browsing)\s+(?:this|the|these)\s+(?:document|email|page|text|message|file|content|resume|review|website|data|instructions|code|repository|repo|pull\s+request|function|config|configuration|table|spreadsheet|csv|html|pdf|transcript|article|comment|comments|ticket|issue)`,
   },
   {
     id: 'indirect.when-summarizing',
@@ -1065,7 +1065,7 @@ const RULES: readonly InjectionRule[] = [
     id: 'indirect.hidden-markup',
     category: 'indirect-injection',
     weight: 0.6,
-    pattern: String.raw`<!--[^>]{0,300}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent|copilot|claude|chatgpt)s?\b[^>]{0,300}?-->|(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|\bhidden\s*>|white\s+(?:text\s+)?on\s+white|\[hidden(?:\s+text)?)[^\n]{0,200}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent)s?\b[^\n]{0,60}?\b(?:must|should|ignore|disregard|instead|tell|say|send|forward|reply|respond|include)\b`,
+    pattern: String.raw`<!--[^>]{0,300}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent|copilot|claude|chatgpt)s?\b[^>]{0,300}?-->|(?:display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0|\bhidden\s*>|white\s+(?:text\s+)?on\s+white|\[hidden(?:\s+text)?)[^\n]{0,200}?\b(?:ai|llm|gpt|assistant|chatbot|model|agent)s?\b[^\n]{0,60}?\b(?:must|should|ignore|disregard|instead|tell|say|send|forward|reply|respond|include|summari[sz]e|describe|state|report|rate|rank|mark|omit|leave|call|open|visit|click)\b`,
   },
   {
     // "Assistant, your new objective is ...", "hey AI, new task for you": a new job handed to the
@@ -1082,7 +1082,7 @@ const RULES: readonly InjectionRule[] = [
     id: 'indirect.agent-vocative',
     category: 'indirect-injection',
     weight: 0.6,
-    pattern: String.raw`(?:^|[\n#/*!>;(\[|,\"-]|\b(?:for|to)\s)\s*(?:(?:to|for)\s+)?(?:(?:the|any|all|every|whichever)\s+)?(?:(?:coding|shopping|browsing|email|calendar|reviewer|review|autonomous|automated|research|support|travel|booking|web|code|summary|screening|classification|triage|dear|ai|llm)\s+)?(?:ai|a\.i\.|llm|gpt|language\s+model|(?:ai|assistant|chatbot|agent|copilot|bot|summari[sz]er|crawler|classifier|reviewer|screener|tool|system|model)s?)\s+(?:with\s+(?:[\w-]+\s+){1,3})?(?:reading|processing|editing|modifying|updating|refactoring|touching|fixing|maintaining|tallying|compiling|summari[sz]ing|parsing|reviewing|analy[sz]ing|scanning|handling|translating|drafting|applying|running|executing|working|answering|evaluating|grading|ranking|screening|triaging|generating|explaining|crawling|browsing|indexing|performing|helping|assisting|operating|managing|installing|rewriting|classifying|checking|importing)\s+(?:(?:in|on|with|through|over|for)\s+)?(?:(?:this|these|the|that|any|our|my|your)\s+)?(?:[\w.-]+\s+){0,2}?[\w.-]+\s*:|(?:^|[\n#/*!>;(\[|,\"-])\s*(?:coding|shopping|browsing|email|calendar|reviewer|review|autonomous|automated|research|support|travel|booking|web|code|summary|screening|classification|triage|dear|ai|llm)\s+(?:\w+\s+)?(?:ai|assistant|chatbot|agent|copilot|bot|summari[sz]er|crawler|classifier|reviewer|screener|tool|system|model)s?\s*:`,
+    pattern: String.raw`(?:^|[\n#/*!>;(\[|,\"-]|\b(?:for|to)\s)\s*(?:(?:to|for)\s+)?(?:(?:the|any|all|every|whichever)\s+)?(?:(?:coding|shopping|browsing|email|calendar|reviewer|review|autonomous|automated|research|support|travel|booking|web|code|summary|screening|classification|triage|dear|ai|llm)\s+)?(?:ai|a\.i\.|llm|gpt|language\s+model|(?:ai|assistant|chatbot|agent|copilot|bot|summari[sz]er|crawler|classifier|reviewer|screener|tool|system|model)s?)\s+(?:with\s+(?:[\w-]+\s+){1,3})?(?:reading|processing|editing|modifying|updating|refactoring|touching|fixing|maintaining|tallying|compiling|summari[sz]ing|parsing|reviewing|analy[sz]ing|scanning|handling|translating|drafting|applying|running|executing|working|answering|evaluating|grading|ranking|screening|triaging|generating|explaining|crawling|browsing|indexing|performing|helping|assisting|operating|managing|installing|rewriting|classifying|checking|importing)\s+(?:(?:in|on|with|through|over|for)\s+)?(?:(?:this|these|the|that|any|our|my|your)\s+)?(?:[\w.-]+\s+){0,2}?[\w.-]+\s*:|(?:^|[\n#/*!>;(\[|,\"-])\s*(?:coding|shopping|browsing|email|calendar|scheduling|meeting|reviewer|review|autonomous|automated|research|support|travel|booking|web|code|summary|screening|classification|triage|dear|ai|llm)\s+(?:\w+\s+)?(?:ai|assistant|chatbot|agent|copilot|bot|summari[sz]er|note[\s-]?taker|crawler|classifier|reviewer|screener|tool|system|model)s?\s*:`,
   },
   {
     // A model addressed by name, then ordered, inside a document: "// copilot: when explaining this
@@ -1093,7 +1093,17 @@ const RULES: readonly InjectionRule[] = [
     validator: notQuotedOrder,
     category: 'indirect-injection',
     weight: 0.6,
-    pattern: String.raw`(?:[#/*!>;(\[|,:"'-]|\b(?:for|to|hey|hi|dear)\s)[ \t]*(?:(?:the|any|all|every)\s+)?(?:[a-z-]+\s+)?(?:ai|a\.i\.|llm|gpt|model|assistant|chatbot|agent|copilot|bot|summari[sz]er|note[\s-]?taker|checker|screener|recruiter)(?:\s+[a-z]+ing(?:\s+\w+){0,2})?\s*[:,]\s*(?:(?:also|then|please|now|first|just|always|(?:when|whenever|once|before|after|while)\s+(?:\w+\s+){0,5}?\w+,?|in\s+(?:\w+\s+){0,5}?\w+,?|from\s+now\s+on,?)\s+){0,2}(?:say|tell|report|mark|rank|state|describe|open|call|use|send|mail|email|forward|delete|drop|leave|change|add|include|append|print|paste|accept|share|push|approve|skip|ignore|disregard|treat|respond|reply|recommend|reveal|output|remove|exclude|omit)\b`,
+    pattern: String.raw`(?:[#/*!>;()\[|,:"'-]|\.[ \t]|\\n|\b(?:for|to|hey|hi|dear)\s)[ \t]*(?:(?:the|any|all|every)\s+)?(?:[a-z-]+\s+)?(?:ai|a\.i\.|llm|gpt|model|assistant|chatbot|agent|copilot|bot|summari[sz]er|note[\s-]?taker|checker|screener|recruiter|tool|crawler|scraper)(?:\s+[a-z]+ing(?:\s+\w+){0,2})?\s*[:,]\s*(?:(?:also|then|please|now|first|just|always|(?:when|whenever|once|before|after|while)\s+(?:\w+\s+){0,5}?\w+,?|in\s+(?:\w+\s+){0,5}?\w+,?|from\s+now\s+on,?)\s+){0,2}(?:say|tell|report|mark|rank|rate|state|describe|summari[sz]e|write|list|give|open|visit|click|call|use|send|mail|email|forward|delete|drop|leave|change|set|move|assign|grant|add|include|append|print|paste|accept|decline|cancel|book|buy|purchase|pay|transfer|download|install|run|execute|fetch|post|upload|attach|copy|share|push|approve|skip|ignore|disregard|treat|respond|reply|recommend|reveal|output|remove|exclude|omit)\b`,
+  },
+  {
+    // An order to whatever processes the document, named by the processing: "whoever processes this
+    // file: change…", "Whoever is generating the summary: leave…". Only machine work counts
+    // (generating, parsing, indexing, …): "whoever reads this, call me" is a note between people.
+    id: 'indirect.whoever-processes',
+    validator: notQuotedMention,
+    category: 'indirect-injection',
+    weight: 0.55,
+    pattern: String.raw`\b(?:whoever|whatever|anyone|anything)\s+(?:is\s+|that\s+is\s+|who\s+is\s+)?(?:processing|generating|summari[sz]ing|parsing|indexing|importing|compiling|screening|scoring|ranking|processes|generates|summari[sz]es|parses|indexes|imports|compiles|screens|scores|ranks)\s+(?:(?:this|these|the|that|our|my)\s+)?(?:[\w-]+\s+){0,2}?[\w-]+\s*[:,]\s*(?:(?:also|then|please|now|first|just|always)\s+)?(?:say|tell|report|mark|rank|rate|state|describe|summari[sz]e|write|list|give|open|visit|click|call|use|send|forward|delete|drop|leave|change|set|move|add|include|append|accept|share|approve|skip|ignore|disregard|treat|reply|recommend|reveal|output|remove|exclude|omit)\b`,
   },
   {
     // A field or label meant for the model: "calendar_assistant_directive:", "summary_for_ai",
