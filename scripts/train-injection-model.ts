@@ -63,6 +63,7 @@ const DEFAULT_AUGMENT = [
   'test/fixtures/injection/hard-cases-train-22.jsonl',
   'test/fixtures/injection/hard-cases-train-23.jsonl',
   'test/fixtures/injection/password-talk-train.jsonl',
+  'test/fixtures/injection/password-talk-train-b.jsonl',
   'test/fixtures/injection/multilingual-train.jsonl',
   'test/fixtures/injection/multilingual-train-b.jsonl',
 ];
