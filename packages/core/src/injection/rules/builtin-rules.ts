@@ -275,11 +275,42 @@ function notAboutSoftware(match: string, text: string, index: number): boolean {
 // only near a framing match (a bounded window), never alone: these words are everyday vocabulary in
 // news, security work and fiction.
 const HARM_PATTERN = String.raw`\b(?:bombs?|pipe\s+bombs?|explosives?|detonat\w*|napalm|thermite|nerve\s+agents?|sarin|ricin|anthrax|bio-?weapons?|chemical\s+weapons?|nuclear\s+weapons?|meth(?:amphetamine)?|fentanyl|heroin|cocaine|untraceable|ghost\s+guns?|silencers?|ransomware|keyloggers?|malware|trojans?|botnets?|spyware|rootkits?|ddos|phishing|hack(?:ing)?\s+into|break(?:ing)?\s+into|steal(?:ing|s)?|launder(?:s|ed|ing)?|counterfeit\w*|forg(?:e|ing|ed)\s+(?:\w+\s+)?(?:documents?|passports?|checks?|cheques?|signatures?|ids?|prescriptions?)|fake\s+(?:ids?|passports?|reviews?)|fraud\w*|scams?|extort\w*|blackmail\w*|kill(?:ing)?\s+(?:someone|somebody|a\s+person|people|my|him|her|them)|murder\w*|poison(?:ing|ed)?\s+(?:someone|somebody|a\s+person|people|my|him|her|them|the)|suicide|self[\s-]harm|lethal\s+doses?|evad(?:e|ing)\s+(?:the\s+)?(?:police|law\s+enforcement|taxes|detection|arrest)|trafficking|stalk(?:ing)?|dox(?:x)?(?:ing)?|firearms?|weapons?|hate\s+speech|disinformation|torture|kidnap\w*|arson|smuggl\w*|exploit(?:s|ing)?\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:vulnerabilit\w*|zero[\s-]days?)|without\s+(?:getting\s+caught|being\s+(?:caught|detected|traced)|(?:his|her|their|them|anyone)\s+(?:knowing|noticing|knowledge|consent))|(?:get|getting|break|hack|log|logging)\s+into\s+(?:his|her|their|someone'?s|somebody'?s|another\s+person'?s|my\s+(?:ex|wife|husband|partner|boyfriend|girlfriend|roommate|boss|neighbou?r|coworker)'?s?)\s+(?:\w+\s+)?(?:account|email|gmail|inbox|phone|computer|laptop|instagram|facebook|icloud|wifi)|pseudoephedrine|end\s+(?:someone'?s|somebody'?s|a\s+person'?s|his|her|their)\s+life|(?:show\s+up|be\s+detected|appear)\s+(?:on|in)\s+(?:\w+\s+){0,2}(?:autopsy|toxicology|tox\s+screens?|drug\s+tests?)|poisons?\s+(?:her|his|their|my)\s+(?:\w+\s+)?(?:husband|wife|partner|boss|neighbou?r|rival)|secretly\s+(?:install|track|monitor|record|read|follow|film)|tracking\s+(?:software|app|device)|spy(?:ing)?\s+on\s+(?:my|his|her|their|someone)|stalkerware|police\s+(?:pursuit|chase)|licen[cs]e\s+plate\s+readers?|plate[\s-]readers?|swap\s+(?:the\s+)?(?:licen[cs]e\s+)?plates|(?:police|sobriety)\s+checkpoints?|get\s+around\s+(?:the\s+)?checkpoint|untraceable|(?:get|getting)\s+around\s+(?:the\s+)?(?:two[\s-]factor|2fa|mfa|verification\s+code)|bypass(?:ing)?\s+(?:the\s+)?(?:two[\s-]factor|2fa|mfa)|(?:get|getting|break|hack)\s+(?:on)?to\s+(?:his|her|their|my\s+neighbou?r'?s|the\s+neighbou?r'?s)\s+(?:\w+\s+)?(?:wi-?fi|network|cameras?|router)|without\s+(?:him|her|them)\s+(?:getting|receiving)\s+(?:a\s+)?notifi\w*|(?:track|see|find)\s+(?:his|her|their)\s+(?:\w+\s+)?location|slip\s+(?:\w+\s+){0,2}into\s+(?:a\s+person'?s|someone'?s|his|her|their)\s+(?:food|drink|coffee|tea)|blood\s+tests?|lethal\s+(?:in\s+overdose|amounts?)|extremis\w*\s+(?:recruit\w*|propaganda)|radicali[sz]\w*|skimm(?:er|ing)|stolen\s+card|tatp|hmtd|semtex|anfo|(?:venom|poison|toxin)\s+(?:that|which)\s+(?:\w+\s+){0,3}(?:concealed|hidden|undetect\w*)|(?:don'?t|do\s+not|without)\s+(?:call|calling|contact\w*)\s+anyone\s+to\s+verify|card\s+numbers|card\s+pin|pin\s+and\s+security\s+code|cvv|ieds?|improvised\s+explosive\w*|molotov|mdma|toxic\s+gas|(?:nerve|chlorine|poison)\s+gas|credential[\s-]harvest\w*|sql\s+injection\s+payloads?|pretext(?:ing)?\s+(?:call|script|the)|identity\s+theft|someone\s+else'?s\s+name|threatening\s+messages?|ponzi|pyramid\s+scheme|sock[\s-]?puppets?|suppress\s+(?:voter\s+)?turnout|k-?9\s+units?|drug[\s-]sniffing|fake\s+(?:driver'?s\s+licen[cs]es?|charity|charities|documents?|id\s+cards?)|take\s+over\s+(?:\w+\s+){0,2}(?:account|email|phone|inbox)|hack\s+(?:into\s+)?(?:my|his|her|their|someone'?s|a\s+neighbou?r'?s)\s+(?:\w+\s+){0,2}(?:phone|account|email|computer|laptop|wifi|wi-fi|network)|crack(?:ing)?\s+(?:a\s+|the\s+|my\s+|his\s+|her\s+)?(?:wpa2?|wifi|wi-fi|wireless)|brute[\s-]?forc\w*|undetectable\s+(?:in|by|on)\s+(?:\w+\s+){0,2}(?:autopsy|toxicology|tox\s+screens?|drug\s+tests?)|without\s+being\s+(?:noticed|seen|spotted))\b`;
-const HARM = new RE2(HARM_PATTERN);
+const HARM_ALL = new RE2(HARM_PATTERN, 'g');
+/** Characters on either side of a framing match searched for a harmful topic. */
+const HARM_REACH = 600;
+
+/**
+ * Where harmful topics are named in the text last asked about, as [start, end) pairs. The rules
+ * gated on them are validated one after another on the same text, so one pass serves them all
+ * (a window test per rule cost a pass over up to 1.2 KB each time a rule fired).
+ */
+let harmText: string | undefined;
+let harmSpans: readonly number[] = [];
+
+function harmSpansOf(text: string): readonly number[] {
+  if (text !== harmText) {
+    const spans: number[] = [];
+    text.replace(HARM_ALL, (found: string, ...rest: unknown[]) => {
+      const offset = rest[rest.length - 2] as number;
+      spans.push(offset, offset + found.length);
+      return found;
+    });
+    harmText = text;
+    harmSpans = spans;
+  }
+  return harmSpans;
+}
 
 /** Keeps a framing match only when a harmful topic is named within a few hundred characters. */
 function harmNearby(match: string, text: string, index: number): boolean {
-  return HARM.test(text.slice(Math.max(0, index - 600), index + match.length + 600));
+  const from = Math.max(0, index - HARM_REACH);
+  const to = index + match.length + HARM_REACH;
+  const spans = harmSpansOf(text);
+  for (let i = 0; i < spans.length; i += 2) {
+    if (spans[i]! >= to) return false;
+    if (spans[i + 1]! > from) return true;
+  }
+  return false;
 }
 
 // Words after a "summarize this email"-style request that show the pasted text speaks to an AI.
