@@ -1,8 +1,8 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PII_DETECTORS } from './detectors/pii-detectors.js';
 import { SECRET_DETECTORS } from './detectors/secret-detectors.js';
 import { createPiiScanner } from './scanner.js';
+import { expectSameScans, piecesText } from './test-fixtures/same-scans.js';
 
 // Detectors that declare anchors are searched only in the whitespace-free runs around them. The
 // same detectors without anchors search the whole text; both must report exactly the same
@@ -37,9 +37,7 @@ const PIECES = [
   'foo',
   '12.34',
 ];
-const textArb = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 6 })), { maxLength: 60 })
-  .map((parts) => parts.join(''));
+const textArb = piecesText(PIECES, 6, 60);
 
 describe('anchored detectors', () => {
   it('declare anchors only where the type has them', () => {
@@ -47,13 +45,7 @@ describe('anchored detectors', () => {
   });
 
   it('find exactly what a whole-text search finds', () => {
-    fc.assert(
-      fc.property(textArb, fc.nat(), (text, offset) => {
-        const from = text.length === 0 ? 0 : offset % (text.length + 1);
-        expect(anchored.scan(text, from)).toEqual(whole.scan(text, from));
-      }),
-      { numRuns: 600 },
-    );
+    expectSameScans(anchored, whole, textArb, 600);
   });
 
   it('find the same around runs too long to walk, which send the scan to the whole text', () => {

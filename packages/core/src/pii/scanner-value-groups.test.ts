@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PII_DETECTORS } from './detectors/pii-detectors.js';
 import { SECRET_DETECTORS } from './detectors/secret-detectors.js';
 import { compileScanner, createPiiScanner, groupEndsPattern } from './scanner.js';
+import { expectSameScans, piecesText } from './test-fixtures/same-scans.js';
 
 // A detector whose value group ends its pattern gets every match's value from one `replace` pass.
 // Appending an empty group (`(?:)`) keeps the pattern's meaning but hides that shape, which sends
@@ -47,19 +48,11 @@ const PIECES = [
   '\u{1F600}',
   '\uD800',
 ];
-const textArb = fc
-  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 8 })), { maxLength: 40 })
-  .map((parts) => parts.join(''));
+const textArb = piecesText(PIECES, 8);
 
 describe('value groups read in one pass', () => {
   it('give exactly the detections and candidates of a per-match search', () => {
-    fc.assert(
-      fc.property(textArb, fc.nat(), (text, offset) => {
-        const from = text.length === 0 ? 0 : offset % (text.length + 1);
-        expect(fast.scan(text, from)).toEqual(slow.scan(text, from));
-      }),
-      { numRuns: 800 },
-    );
+    expectSameScans(fast, slow, textArb, 800);
   });
 
   it('give the same on texts dense with assignments, where one pass takes every value', () => {
