@@ -152,16 +152,12 @@ export function compileScanner(
   // words) a second one, its value pattern. Its words are searched for positions only when both
   // occur: a context word alone (`dob` by chance inside a base64 blob) would otherwise cost a pass
   // over the whole text, whatever its length, and a long text holds such a word more often.
+  const gated = detectors.map((detector) => gateContextOnValue && (detector.context?.length ?? 0) > 0);
   const entries: { readonly pattern: string; readonly detector: number }[] = [];
   detectors.forEach((detector, index) => {
     entries.push({ pattern: setPattern(detector), detector: index });
-    if (gateContextOnValue && detector.context !== undefined && detector.context.length > 0) {
-      entries.push({ pattern: valueSetPattern(detector), detector: index });
-    }
+    if (gated[index]) entries.push({ pattern: valueSetPattern(detector), detector: index });
   });
-  const needed = detectors.map((detector) =>
-    gateContextOnValue && detector.context !== undefined && detector.context.length > 0 ? 2 : 1,
-  );
   const groups = new Map<string, number[]>();
   entries.forEach((entry, index) => {
     const detector = detectors[entry.detector]!;
@@ -212,16 +208,13 @@ export function compileScanner(
       for (const { set, indices } of sets) for (const hit of set.match(bytes)) entryHits.push(indices[hit]!);
     }
     const hits: number[] = [];
-    let gated: Map<number, number> | undefined;
+    // A gated detector counts once both of its entries occurred (the second one seen adds it).
+    let halfSeen: Set<number> | undefined;
     for (const entry of entryHits) {
       const detector = entries[entry]!.detector;
-      if (needed[detector] === 1) hits.push(detector);
-      else {
-        gated ??= new Map();
-        const seen = (gated.get(detector) ?? 0) + 1;
-        gated.set(detector, seen);
-        if (seen === needed[detector]) hits.push(detector);
-      }
+      if (!gated[detector]) hits.push(detector);
+      else if (halfSeen?.has(detector)) hits.push(detector);
+      else (halfSeen ??= new Set()).add(detector);
     }
     return hits.sort((a, b) => a - b);
   };
@@ -784,10 +777,10 @@ function isSurrogate(code: number): boolean {
 /**
  * What the set looks for per detector: the context words of a context-gated detector (its pattern
  * only runs after them; its value pattern is a second entry), otherwise the pattern with its left
- * boundary. The boundary keeps RE2's DFA
- * small on random text: `[MNO][A-Za-z0-9_-]{23,25}` alone must remember which of the last 25
- * characters were an M, N or O (millions of states in a base64 blob, so the cache thrashes), while
- * after a boundary character it only counts from the start of the run.
+ * boundary. The boundary keeps RE2's DFA small on random text: `[MNO][A-Za-z0-9_-]{23,25}` alone
+ * must remember which of the last 25 characters were an M, N or O (millions of states in a base64
+ * blob, so the cache thrashes), while after a boundary character it only counts from the start of
+ * the run.
  */
 export function setPattern(detector: PiiDetector): string {
   if (detector.context !== undefined && detector.context.length > 0)
