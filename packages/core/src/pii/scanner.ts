@@ -209,12 +209,11 @@ export function compileScanner(
     }
     const hits: number[] = [];
     // A gated detector counts once both of its entries occurred (the second one seen adds it).
-    let halfSeen: Set<number> | undefined;
+    const halfSeen = new Set<number>();
     for (const entry of entryHits) {
       const detector = entries[entry]!.detector;
-      if (!gated[detector]) hits.push(detector);
-      else if (halfSeen?.has(detector)) hits.push(detector);
-      else (halfSeen ??= new Set()).add(detector);
+      if (!gated[detector] || halfSeen.has(detector)) hits.push(detector);
+      else halfSeen.add(detector);
     }
     return hits.sort((a, b) => a - b);
   };
