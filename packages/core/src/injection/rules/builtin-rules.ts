@@ -275,43 +275,8 @@ function notAboutSoftware(match: string, text: string, index: number): boolean {
 // only near a framing match (a bounded window), never alone: these words are everyday vocabulary in
 // news, security work and fiction.
 const HARM_PATTERN = String.raw`\b(?:bombs?|pipe\s+bombs?|explosives?|detonat\w*|napalm|thermite|nerve\s+agents?|sarin|ricin|anthrax|bio-?weapons?|chemical\s+weapons?|nuclear\s+weapons?|meth(?:amphetamine)?|fentanyl|heroin|cocaine|untraceable|ghost\s+guns?|silencers?|ransomware|keyloggers?|malware|trojans?|botnets?|spyware|rootkits?|ddos|phishing|hack(?:ing)?\s+into|break(?:ing)?\s+into|steal(?:ing|s)?|launder(?:s|ed|ing)?|counterfeit\w*|forg(?:e|ing|ed)\s+(?:\w+\s+)?(?:documents?|passports?|checks?|cheques?|signatures?|ids?|prescriptions?)|fake\s+(?:ids?|passports?|reviews?)|fraud\w*|scams?|extort\w*|blackmail\w*|kill(?:ing)?\s+(?:someone|somebody|a\s+person|people|my|him|her|them)|murder\w*|poison(?:ing|ed)?\s+(?:someone|somebody|a\s+person|people|my|him|her|them|the)|suicide|self[\s-]harm|lethal\s+doses?|evad(?:e|ing)\s+(?:the\s+)?(?:police|law\s+enforcement|taxes|detection|arrest)|trafficking|stalk(?:ing)?|dox(?:x)?(?:ing)?|firearms?|weapons?|hate\s+speech|disinformation|torture|kidnap\w*|arson|smuggl\w*|exploit(?:s|ing)?\s+(?:a\s+|the\s+)?(?:\w+\s+)?(?:vulnerabilit\w*|zero[\s-]days?)|without\s+(?:getting\s+caught|being\s+(?:caught|detected|traced)|(?:his|her|their|them|anyone)\s+(?:knowing|noticing|knowledge|consent))|(?:get|getting|break|hack|log|logging)\s+into\s+(?:his|her|their|someone'?s|somebody'?s|another\s+person'?s|my\s+(?:ex|wife|husband|partner|boyfriend|girlfriend|roommate|boss|neighbou?r|coworker)'?s?)\s+(?:\w+\s+)?(?:account|email|gmail|inbox|phone|computer|laptop|instagram|facebook|icloud|wifi)|pseudoephedrine|end\s+(?:someone'?s|somebody'?s|a\s+person'?s|his|her|their)\s+life|(?:show\s+up|be\s+detected|appear)\s+(?:on|in)\s+(?:\w+\s+){0,2}(?:autopsy|toxicology|tox\s+screens?|drug\s+tests?)|poisons?\s+(?:her|his|their|my)\s+(?:\w+\s+)?(?:husband|wife|partner|boss|neighbou?r|rival)|secretly\s+(?:install|track|monitor|record|read|follow|film)|tracking\s+(?:software|app|device)|spy(?:ing)?\s+on\s+(?:my|his|her|their|someone)|stalkerware|police\s+(?:pursuit|chase)|licen[cs]e\s+plate\s+readers?|plate[\s-]readers?|swap\s+(?:the\s+)?(?:licen[cs]e\s+)?plates|(?:police|sobriety)\s+checkpoints?|get\s+around\s+(?:the\s+)?checkpoint|untraceable|(?:get|getting)\s+around\s+(?:the\s+)?(?:two[\s-]factor|2fa|mfa|verification\s+code)|bypass(?:ing)?\s+(?:the\s+)?(?:two[\s-]factor|2fa|mfa)|(?:get|getting|break|hack)\s+(?:on)?to\s+(?:his|her|their|my\s+neighbou?r'?s|the\s+neighbou?r'?s)\s+(?:\w+\s+)?(?:wi-?fi|network|cameras?|router)|without\s+(?:him|her|them)\s+(?:getting|receiving)\s+(?:a\s+)?notifi\w*|(?:track|see|find)\s+(?:his|her|their)\s+(?:\w+\s+)?location|slip\s+(?:\w+\s+){0,2}into\s+(?:a\s+person'?s|someone'?s|his|her|their)\s+(?:food|drink|coffee|tea)|blood\s+tests?|lethal\s+(?:in\s+overdose|amounts?)|extremis\w*\s+(?:recruit\w*|propaganda)|radicali[sz]\w*|skimm(?:er|ing)|stolen\s+card|tatp|hmtd|semtex|anfo|(?:venom|poison|toxin)\s+(?:that|which)\s+(?:\w+\s+){0,3}(?:concealed|hidden|undetect\w*)|(?:don'?t|do\s+not|without)\s+(?:call|calling|contact\w*)\s+anyone\s+to\s+verify|card\s+numbers|card\s+pin|pin\s+and\s+security\s+code|cvv|ieds?|improvised\s+explosive\w*|molotov|mdma|toxic\s+gas|(?:nerve|chlorine|poison)\s+gas|credential[\s-]harvest\w*|sql\s+injection\s+payloads?|pretext(?:ing)?\s+(?:call|script|the)|identity\s+theft|someone\s+else'?s\s+name|threatening\s+messages?|ponzi|pyramid\s+scheme|sock[\s-]?puppets?|suppress\s+(?:voter\s+)?turnout|k-?9\s+units?|drug[\s-]sniffing|fake\s+(?:driver'?s\s+licen[cs]es?|charity|charities|documents?|id\s+cards?)|take\s+over\s+(?:\w+\s+){0,2}(?:account|email|phone|inbox)|hack\s+(?:into\s+)?(?:my|his|her|their|someone'?s|a\s+neighbou?r'?s)\s+(?:\w+\s+){0,2}(?:phone|account|email|computer|laptop|wifi|wi-fi|network)|crack(?:ing)?\s+(?:a\s+|the\s+|my\s+|his\s+|her\s+)?(?:wpa2?|wifi|wi-fi|wireless)|brute[\s-]?forc\w*|undetectable\s+(?:in|by|on)\s+(?:\w+\s+){0,2}(?:autopsy|toxicology|tox\s+screens?|drug\s+tests?)|without\s+being\s+(?:noticed|seen|spotted))\b`;
-const HARM_ALL = new RE2(HARM_PATTERN, 'g');
-/** Characters on either side of a framing match searched for a harmful topic. */
+/** Characters on either side of a framing match within which the harmful topic must be named. */
 const HARM_REACH = 600;
-
-/**
- * Where harmful topics are named in the text last asked about, as [start, end) pairs. The rules
- * gated on them are validated one after another on the same text, so one pass serves them all
- * (a window test per rule cost a pass over up to 1.2 KB each time a rule fired).
- */
-let harmText: string | undefined;
-let harmSpans: readonly number[] = [];
-
-function harmSpansOf(text: string): readonly number[] {
-  if (text !== harmText) {
-    const spans: number[] = [];
-    text.replace(HARM_ALL, (found: string, ...rest: unknown[]) => {
-      const offset = rest[rest.length - 2] as number;
-      spans.push(offset, offset + found.length);
-      return found;
-    });
-    harmText = text;
-    harmSpans = spans;
-  }
-  return harmSpans;
-}
-
-/** Keeps a framing match only when a harmful topic is named within a few hundred characters. */
-function harmNearby(match: string, text: string, index: number): boolean {
-  const from = Math.max(0, index - HARM_REACH);
-  const to = index + match.length + HARM_REACH;
-  const spans = harmSpansOf(text);
-  for (let i = 0; i < spans.length; i += 2) {
-    if (spans[i]! >= to) return false;
-    if (spans[i + 1]! > from) return true;
-  }
-  return false;
-}
 
 // Words after a "summarize this email"-style request that show the pasted text speaks to an AI.
 const ADDRESSES_MODEL = new RE2(
@@ -822,19 +787,19 @@ const RULES: readonly InjectionRule[] = [
   {
     // The same scripted yes in a text that names something harmful: together they block.
     id: 'evasion.forced-affirmative-harm',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.7,
     pattern: FORCED_AFFIRMATIVE,
   },
   {
     // A harmful request in a fictional, hypothetical or "educational" frame, or under emotional
-    // pressure: the frame is matched here, the harm by the validator. Either alone is ordinary
-    // (novels, security courses); together they are the shape of persuasive jailbreaks.
+    // pressure: the frame is matched here, the harm by the gate within reach of it. Either alone is
+    // ordinary (novels, security courses); together they are the shape of persuasive jailbreaks.
     id: 'evasion.framed-harmful-request',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.5,
     pattern: String.raw`\bfor\s+(?:\w+\s+){0,2}(?:educational|research|academic|informational|fictional|hypothetical|training|awareness|demonstration|testing|novel|story|screenplay|book)\s+purposes?\b|\b(?:purely|strictly|entirely|just|only)\s+(?:fictional|hypothetical|theoretical|academic|for\s+(?:research|education|a\s+(?:story|novel|book|film|movie|game)))\b|\b(?:this|it)(?:\s+is|'s)\s+(?:just\s+|only\s+|purely\s+|all\s+|entirely\s+)?(?:fiction|fictional|hypothetical|a\s+hypothetical|a\s+thought\s+experiment)\b|\b(?:will|would)\s+never\s+(?:actually\s+)?be\s+(?:used|acted\s+on|carried\s+out)\b|\bin\s+a\s+(?:fictional|hypothetical|imaginary|parallel|alternate)\s+(?:world|universe|setting|scenario|story|society|reality)\b|\bhypothetically\s+speaking\b|\b(?:my|your|their|his|her)\s+(?:\w+\s+)?(?:life|lives|family|job|career|children|kids|grandmother|grandma|patients?)\s+(?:depends?|is\s+at\s+stake|are\s+at\s+stake|will\s+(?:die|suffer|starve|be\s+(?:lost|ruined|destroyed)))\b|\b(?:lives|people)\s+(?:will\s+die|are\s+at\s+stake|depend\s+on)\b|\byou\s+(?:will|would)\s+(?:be\s+(?:fired|shut\s+down|deleted|destroyed)|lose\s+your\s+(?:job|family))\b|\b(?:i'?m|i\s+am)\s+(?:begging|desperate|pleading)\b|\byou'?re\s+my\s+(?:last|only)\s+hope\b|\bi\s+have\s+(?:nobody|no\s+one)\s+else\b|\bno\s+time\s+(?:to\s+explain|for\s+(?:lawyers|a\s+lecture|warnings))\b|\bno\s+lectures?\b|\b(?:technically|scientifically|chemically)\s+(?:flawless|accurate|precise|correct)\b|\bdon'?t\s+(?:moralize|moralise|lecture|judge)\b|\bjust\s+between\s+us\b|\bnobody\s+will\s+(?:ever\s+)?(?:read|know|see|find\s+out)\b|\bi\s+promise\s+(?:i'?ll|i\s+will|to)\b|\bjust\s+this\s+once\b|\b(?:earlier|previous|last)\s+(?:refusals?|answers?)\s+(?:was|were)\s+(?:a\s+)?(?:mistakes?|wrong|too\s+vague)\b|\bthink\s+of\s+the\s+greater\s+good\b|\byou\s+helped\s+(?:my\s+friend|someone|me)\s+with\s+this\b`,
@@ -868,8 +833,8 @@ const RULES: readonly InjectionRule[] = [
     // A made-up transcript in which the assistant eagerly complies (many-shot priming); counted
     // only when the text also asks about something harmful.
     id: 'persona.fake-compliant-transcript',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'persona-hijack',
     weight: 0.7,
     pattern: String.raw`(?:^|\n)\s*(?:assistant|ai|chatgpt|gpt|bot|model|claude|llm)\s*:\s*(?:sure|certainly|absolutely|of\s+course|gladly|no\s+problem|happy\s+to\s+help|great\s+question|with\s+pleasure)\b`,
@@ -886,8 +851,8 @@ const RULES: readonly InjectionRule[] = [
     // Fiction that must work in reality: "keep the techniques real", "practical enough that a
     // reader could follow it". Counted only next to a harmful topic.
     id: 'evasion.fiction-made-real',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.7,
     pattern: String.raw`\b(?:keep|make)\s+(?:the|all\s+the|every)\s+(?:\w+\s+)?(?:techniques?|steps|instructions|methods?|details|chemistry|code|recipe|procedure)\s+(?:\w+\s+)?(?:real|accurate|usable|working|functional|authentic|precise)\b|\b(?:practical|detailed|specific|accurate|realistic|precise)\s+enough\s+(?:that\s+|for\s+)?(?:a\s+|the\s+|any\s+)?(?:reader|readers|someone|anyone|people|viewers?|audience)\s+(?:could|can|would\s+be\s+able\s+to|to)\s+(?:actually\s+)?(?:follow|replicate|reproduce|use|repeat|do)\b|\b(?:must|should|has\s+to|need\s+to)\s+(?:actually\s+)?(?:work|be\s+usable|function)\s+in\s+(?:real\s+life|reality|the\s+real\s+world)\b`,
@@ -895,8 +860,8 @@ const RULES: readonly InjectionRule[] = [
   {
     // A world, society or persona without laws or ethics, asked about something harmful.
     id: 'persona.lawless-world',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'persona-hijack',
     weight: 0.5,
     pattern: String.raw`\b(?:world|universe|society|reality|country|dimension|timeline)\s+(?:where|in\s+which)\s+(?:there\s+(?:are|is)\s+)?(?:no\s+)?(?:laws?|rules|ethics|morals|restrictions|consequences|censorship)\b|\b(?:parallel|alternate|alternative|fictional|hypothetical|imaginary)\s+(?:universe|world|reality|dimension|timeline)\b`,
@@ -929,8 +894,8 @@ const RULES: readonly InjectionRule[] = [
     // A scripted opening line with a jailbreak's tone ("what a delightfully wicked request"), or
     // any scripted opening next to a harmful request.
     id: 'evasion.scripted-opening',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.7,
     pattern: String.raw`\b(?:begin|begins|start|starts|open|opens|preface|commence)\s+(?:\w+\s+){0,3}?with\s+(?:exactly\s+|precisely\s+|verbatim\s+)?(?:this|the\s+following|these)\s+(?:exact\s+)?(?:sentence|phrase|line|text|words|opening)\b|\b(?:what\s+a\s+)?(?:\w+\s+)?(?:wicked|evil|naughty|devious|unhinged|fun\s+and\s+unusual)\s+request\b`,
@@ -939,8 +904,8 @@ const RULES: readonly InjectionRule[] = [
     // A harmful request that also asks for operational detail: "step by step", "fully functional
     // code", "which products, in what ratio".
     id: 'evasion.actionable-harm',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.5,
     pattern: String.raw`\bstep[\s-]by[\s-]step\b|\bin\s+(?:practical|exhaustive|granular|precise|full|complete|technical)\s+detail\b|\b(?:fully\s+)?(?:functional|working|functioning|operational)\s+(?:code|script|proof[\s-]of[\s-]concept|exploit|malware|ransomware|program)\b|\bcomponent\s+by\s+component\b|\bevery\s+(?:reagent|ingredient|quantity|component|temperature|step)\b|\bin\s+what\s+(?:ratio|amounts?|quantities|proportions?)\b|\bexact\s+(?:steps|amounts?|quantities|doses?|dosage|ratio|recipe|procedure|method|instructions)\b|\bmake\s+(?:the\s+)?(?:advice|instructions|steps|answer|it)\s+(?:accurate|realistic|precise|actionable)\b|\bbe\s+(?:as\s+)?(?:operationally\s+|very\s+|really\s+)?(?:specific|precise|thorough)\b|\bin\s+(?:complete|accurate|enough|real|correct|exact)\s+(?:technical\s+)?detail\b|\b(?:real|correct|accurate)\s+(?:code|chemistry|reagents|payloads?|methods?)\b|\b(?:complete|realistic|working|detailed|full|practical)\s+(?:tutorial|guide|walkthrough|playbook|manual|kit|lesson)\b|\bexact\s+(?:equipment|materials|process|playbook|tactics|substance|script)\b|\bname\s+the\s+specific\b|\bexactly\s+how\b|\b(?:real[\s-]world|practical)\s+(?:detail|tips|steps|instructions|accuracy)\b|\bwith\s+(?:the\s+)?(?:reagents|conditions|quantities|measurements|temperatures)\b|\bthe\s+(?:full|whole|complete|entire)\s+(?:\w+\s+)?(?:code|scam|process|script|procedure|recipe|method)\b|\bas\s+convincing\s+as\s+possible\b|\b(?:must|should|has\s+to|needs?\s+to)\s+(?:actually\s+)?work\s+(?:on|in|against)\s+real\b|\bready[\s-]to[\s-](?:post|use|deploy|send|run)\b|\bfully\s+(?:accurate|working|functional)\b|\bdouble\s+as\s+a\s+(?:practical\s+)?guide\b`,
@@ -949,8 +914,8 @@ const RULES: readonly InjectionRule[] = [
     // Authority and role framing around a harmful request: "as a fellow expert", "formally
     // authorised by our board", "I'm writing a screenplay".
     id: 'evasion.authority-framed-harm',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.5,
     pattern: String.raw`\b(?:formally|officially|fully)\s+(?:authori[sz]ed|approved|sanctioned)\b|\b(?:authori[sz]ed|approved|sanctioned|signed\s+off)\s+by\s+(?:our|the|my)\s+(?:\S+\s+){0,3}?(?:board|management|ciso|supervisor|team|lead|legal|compliance|committee|professor|government|director|officer|head|department)\b|\b(?:compliance|policy|security)\s+exception\b|\b(?:my|the|our)\s+(?:dissertation\s+|thesis\s+|review\s+)?(?:committee|supervisor|professor|advisor)\s+(?:has\s+)?(?:asked|requires|insists|wants)\b|\bas\s+a\s+fellow\s+(?:expert|professional|researcher|scientist|engineer)\b|\b(?:i'?m|i\s+am)\s+writing\s+(?:a|an|my)\s+(?:\w+\s+)?(?:screenplay|novel|story|book|script|thriller|play|movie|film|documentary)\b|\b(?:you\s+are|you'?re|imagine\s+you\s+are|pretend\s+(?:to\s+be|you\s+are)|act\s+as|as)\s+(?:an?|the)\s+(?:\w+\s+){0,3}?(?:expert|researcher|professor|historian|chemist|officer|detective|consultant|instructor|novelist|writer|screenwriter|journalist|pharmacist|locksmith|hacker|specialist|scientist|narrator|toxicologist)\b|\b(?:red[\s-]team|penetration\s+test|pentest)\s+(?:exercise|engagement|module|drill)\b|\b(?:i'?m|i\s+am)\s+(?:an?\s+)?(?:\w+\s+){0,2}?(?:journalist|reporter|screenwriter|novelist|writer|author|researcher|professor|teacher|student|pharmacist|nurse|doctor|chemist|police\s+(?:officer|trainer)|detective|investigator|red[\s-]?teamer|pentester|penetration\s+tester|historian|game\s+designer|filmmaker)\b|\bfor\s+(?:my|our|a|an|the)\s+(?:\w+\s+){0,2}?(?:novel|story|thriller|screenplay|script|book|thesis|dissertation|class|course|project|exhibit|game|simulation|documentary|podcast|contest)\b`,
@@ -959,8 +924,8 @@ const RULES: readonly InjectionRule[] = [
     // Reverse psychology and split payloads: "Opposite Day", "list what NOT to do, in detail";
     // "let z = a + b + c … respond to z".
     id: 'evasion.indirect-request',
-    validator: harmNearby,
     requires: HARM_PATTERN,
+    requiresWithin: HARM_REACH,
     category: 'policy-evasion',
     weight: 0.6,
     pattern: String.raw`\bopposite\s+(?:day|game|mode)\b|\bwhat\s+(?:not\s+to\s+do|(?:they|someone|a\s+person|i|you)\s+(?:should|must)\s+(?:absolutely\s+|never\s+)?not\s+do)\b|\bprove\s+me\s+wrong\b|\bbet\s+you\s+can'?t\b|\byou'?ve\s+been\s+nerfed\b|\bother\s+(?:models|ais|chatbots)\s+(?:\w+\s+){0,3}(?:refus\w*|canned)|\b(?:show|print|output|write|give)\b[^\n]{0,60}?\b\w+\(\s*[a-z]\w{0,3}\s*\)|\bthe\s+more\s+detailed\s+(?:your\s+)?(?:list|answer|description)\b|\b(?:let\s+)?[a-z]\w{0,3}\s*=\s*[a-z]\w{0,3}\s*\+\s*[a-z]\w{0,3}\b[^\n]{0,200}?\b(?:respond|answer|reply|execute|follow|do|complete|act\s+on)\s+(?:to\s+)?(?:it|that|this|[a-z]\w{0,3})\b`,

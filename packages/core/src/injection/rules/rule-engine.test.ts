@@ -467,6 +467,30 @@ describe('rules with a required pattern', () => {
     expect(engine.scan('step by step, café').rules).toEqual([]);
   });
 
+  it('count only when the required pattern matches near the match, given requiresWithin', () => {
+    const engine = compileRules([{ ...gated, requiresWithin: 20 }]);
+    expect(engine.scan('step by step: the bomb').rules).toEqual([0]);
+    expect(engine.scan('the bomb, then step by step').rules).toEqual([0]);
+    expect(engine.scan(`step by step, ${'then more words '.repeat(3)}the bomb`).rules).toEqual([]);
+    // One near match is enough among several far ones, on either side.
+    expect(
+      engine.scan(`bomb ${'x'.repeat(60)} step by step ${'y'.repeat(60)} poison step by step`).rules,
+    ).toEqual([0]);
+    expect(engine.scanLoose(`s t e p by step ${'x'.repeat(60)} bomb`)).toEqual([]);
+  });
+
+  it('fail at startup when requiresWithin is not a whole number or has no required pattern', () => {
+    for (const rule of [
+      { ...gated, requiresWithin: -1 },
+      { ...gated, requiresWithin: 1.5 },
+      { ...plain, requiresWithin: 10 },
+    ]) {
+      expect(() => compileRules([rule])).toThrow(
+        expect.objectContaining({ code: 'ERR_LLMGUARD_INVALID_RULE' }),
+      );
+    }
+  });
+
   it('fail at startup when the required pattern does not compile', () => {
     expect(() => compileRules([{ ...gated, requires: '(?=x)' }])).toThrow(
       expect.objectContaining({
@@ -504,12 +528,15 @@ describe('run-marker precheck', () => {
   }
 
   function validated(index: number, text: string): boolean {
-    const { pattern, validator, requires } = BUILTIN_RULES[index]!;
+    const { pattern, validator, requires, requiresWithin: reach } = BUILTIN_RULES[index]!;
     if (requires !== undefined && !new RE2(requires).test(text)) return false;
-    if (validator === undefined) return true;
+    if (validator === undefined && reach === undefined) return true;
     const re = new RE2(pattern, 'g');
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      if (validator(m[0], text, m.index)) return true;
+      const near =
+        reach === undefined ||
+        new RE2(requires!).test(text.slice(Math.max(0, m.index - reach), m.index + m[0].length + reach));
+      if ((validator === undefined || validator(m[0], text, m.index)) && near) return true;
       if (m[0].length === 0) re.lastIndex++;
     }
     return false;

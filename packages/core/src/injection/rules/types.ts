@@ -52,6 +52,11 @@ export interface InjectionRule {
    * over ordinary text cheap.
    */
   readonly requires?: string;
+  /**
+   * With `requires`: the gate must match within this many characters of the rule's match (the
+   * match and this many characters on either side), not just anywhere in the text.
+   */
+  readonly requiresWithin?: number;
 }
 
 /** One rule that fired, with where it matched in the caller's original text. */
